@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+/** The `twiga` command line: train, serve, checkpoints, demo. Exit codes: 0 ok, 1 failed, 2 bad input. */
+import { isTwigaError } from '@twiga/core';
+import { Command, InvalidArgumentError } from 'commander';
+import { listCheckpoints, rollbackCheckpoint } from './commands/checkpoints.js';
+import { demo } from './commands/demo.js';
+import { serve } from './commands/serve.js';
+import { train } from './commands/train.js';
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+function integer(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+}
+
+const program = new Command('twiga')
+  .description('Twiga-TS: train, checkpoint and serve time-series forecasters')
+  .showHelpAfterError()
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
+
+program
+  .command('train')
+  .description('train on a CSV (default: the bundled vic_elec data), print metrics vs seasonal naive, save a checkpoint')
+  .option('--data <file>', 'CSV file to train on')
+  .option('--config <file>', 'training config (JSON or YAML): { data, models, split }')
+  .option('--checkpoint-dir <dir>', 'checkpoint directory (TWIGA_MODEL_CHECKPOINT_DIR)')
+  .option('--json', 'print one JSON object instead of tables')
+  .action(async (opts: { data?: string; config?: string; checkpointDir?: string; json?: boolean }) => {
+    const outcome = await train(opts, opts.json ? () => {} : log);
+    if (opts.json) log(JSON.stringify(outcome));
+  });
+
+program
+  .command('serve')
+  .description('serve the current checkpoint over HTTP')
+  .option('--checkpoint-dir <dir>', 'checkpoint directory (TWIGA_MODEL_CHECKPOINT_DIR)')
+  .option('--port <n>', 'port (TWIGA_SERVE_PORT)')
+  .option('--host <host>', 'interface (TWIGA_SERVE_HOST)')
+  .action(async (opts: { checkpointDir?: string; port?: string; host?: string }) => {
+    process.exitCode = await serve(opts);
+  });
+
+const checkpoints = program.command('checkpoints').description('list checkpoint versions or roll back to one');
+checkpoints
+  .command('list')
+  .description('list versions, the current one marked *')
+  .option('--checkpoint-dir <dir>', 'checkpoint directory')
+  .option('--json', 'print JSON')
+  .action(async (opts: { checkpointDir?: string; json?: boolean }) => listCheckpoints(opts.checkpointDir, log, opts.json));
+checkpoints
+  .command('rollback')
+  .description('make an earlier version current (then POST /reload)')
+  .requiredOption('--to <version>', 'version number', integer)
+  .option('--checkpoint-dir <dir>', 'checkpoint directory')
+  .action(async (opts: { to: number; checkpointDir?: string }) => rollbackCheckpoint(opts.checkpointDir, opts.to, log));
+
+program
+  .command('demo')
+  .description('train on the bundled data, start the server, print one forecast from it, stop')
+  .option('--checkpoint-dir <dir>', 'checkpoint directory')
+  .action(async (opts: { checkpointDir?: string }) => demo(opts, log));
+
+program.parseAsync().catch((err: unknown) => {
+  if (isTwigaError(err)) {
+    process.stderr.write(`error ${err.code}: ${err.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`error: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

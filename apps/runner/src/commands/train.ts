@@ -1,0 +1,52 @@
+import { loadSettings } from '@twiga/core';
+import { CheckpointStore, readCsv, splitFrame, TwigaForecaster } from '@twiga/forecaster';
+import { metricsTable } from '../format.js';
+import { BUNDLED_DATA, loadTrainConfig } from '../train-config.js';
+
+/** Options of {@link train}. */
+export interface TrainOptions {
+  data?: string;
+  config?: string;
+  checkpointDir?: string;
+  json?: boolean;
+}
+
+/** What a training run produced. */
+export interface TrainOutcome {
+  version: number;
+  checkpointDir: string;
+  metrics: Record<string, Record<string, number>>;
+  windows: { train: number; test: number };
+  seconds: number;
+}
+
+/** Train on a CSV (the bundled data by default), evaluate on the held-out tail, save a checkpoint version. */
+export async function train(options: TrainOptions, log: (line: string) => void): Promise<TrainOutcome> {
+  const started = performance.now();
+  const settings = loadSettings(options.checkpointDir === undefined ? {} : { overrides: { TWIGA_MODEL_CHECKPOINT_DIR: options.checkpointDir } });
+  const config = await loadTrainConfig(options.config);
+  const forecaster = TwigaForecaster.create({ data: config.data, models: config.models });
+  const dataPath = options.data ?? BUNDLED_DATA;
+  const frame = await readCsv(dataPath, forecaster.columnSpec());
+  log(`read ${frame.length} rows from ${dataPath}`);
+  const { train: trainFrame, validation, test } = splitFrame(frame, forecaster.config, config.split);
+  await forecaster.fit(trainFrame, validation ? { validation } : {});
+  log(`fitted ${forecaster.models.map((m) => m.name).join(', ')} on ${forecaster.state.trainWindows} windows`);
+  const report = await forecaster.evaluate(test);
+  const store = new CheckpointStore(settings.TWIGA_MODEL_CHECKPOINT_DIR, { retention: settings.TWIGA_CHECKPOINT_RETENTION });
+  const meta = await store.save(forecaster);
+  const trainWindows = forecaster.state.trainWindows;
+  await forecaster.close();
+  if (!options.json) {
+    log(`\nheld-out metrics (${report.windows} windows, horizon ${report.horizon}, last ${config.split.testFraction * 100}% of the data):`);
+    log(metricsTable(report));
+    log(`\nsaved checkpoint version ${meta.version} (${meta.checkpoint_file}) in ${settings.TWIGA_MODEL_CHECKPOINT_DIR}`);
+  }
+  return {
+    version: meta.version,
+    checkpointDir: settings.TWIGA_MODEL_CHECKPOINT_DIR,
+    metrics: Object.fromEntries(Object.entries(report.models).map(([name, m]) => [name, { ...m.overall }])),
+    windows: { train: trainWindows, test: report.windows },
+    seconds: (performance.now() - started) / 1000,
+  };
+}

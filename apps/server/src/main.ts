@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+/**
+ * The Twiga server process: settings → app → listen. The only place in the repo that calls `listen`.
+ * Usage: twiga-server [--checkpoint-dir DIR] [--port N] [--host HOST]
+ */
+import { parseArgs } from 'node:util';
+import { createLogger, isTwigaError, loadSettings, type SettingsInput } from '@twiga/core';
+import { createApp, ModelLoader } from '@twiga/serve';
+
+const HELP = `Usage: twiga-server [options]
+
+Serve the current checkpoint over HTTP (/health, /predict, /reload).
+
+Options:
+  --checkpoint-dir DIR  checkpoint directory (TWIGA_MODEL_CHECKPOINT_DIR, default ./checkpoints)
+  --port N              port (TWIGA_SERVE_PORT, default 8000; 0 picks a free one)
+  --host HOST           interface (TWIGA_SERVE_HOST, default 127.0.0.1)
+  -h, --help            show this help
+`;
+
+/** How long in-flight requests may take to finish after SIGTERM before the process exits anyway. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      'checkpoint-dir': { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const overrides: SettingsInput = {};
+  if (values['checkpoint-dir'] !== undefined) overrides.TWIGA_MODEL_CHECKPOINT_DIR = values['checkpoint-dir'];
+  if (values.port !== undefined) overrides.TWIGA_SERVE_PORT = values.port;
+  if (values.host !== undefined) overrides.TWIGA_SERVE_HOST = values.host;
+  const settings = loadSettings({ overrides });
+  const logger = createLogger(settings, { name: 'twiga-server' });
+  const loader = new ModelLoader({ checkpointDir: settings.TWIGA_MODEL_CHECKPOINT_DIR, logger });
+  const app = await createApp({ settings, loader, logger });
+  // Load eagerly so the first request does not pay for it; without a checkpoint the server starts degraded.
+  await loader.ensureLoaded().catch((err: unknown) => {
+    logger.warn({ err: isTwigaError(err) ? err.toJSON() : String(err) }, 'no model loaded yet: /health is degraded until POST /reload');
+  });
+  const address = await app.listen({ host: settings.TWIGA_SERVE_HOST, port: settings.TWIGA_SERVE_PORT });
+  logger.info({ address }, 'twiga server listening');
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down: draining in-flight requests');
+    const timer = setTimeout(() => {
+      logger.warn('shutdown grace period over: exiting with requests still open');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    timer.unref();
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'error while closing');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  // Start-up errors (bad settings, port in use) are printed as one JSON line, not a stack trace.
+  const body = isTwigaError(err) ? err.toJSON() : { code: 'STARTUP_FAILED', message: (err as Error).message };
+  process.stderr.write(`${JSON.stringify({ error: body })}\n`);
+  process.exit(2);
+});

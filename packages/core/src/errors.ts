@@ -1,0 +1,52 @@
+/** Every stable error code of @twiga/core. */
+export type CoreErrorCode = 'SETTINGS_INVALID';
+
+/**
+ * Base class of every Twiga error: a stable machine-readable `code` (`<AREA>_<WHAT>`), an optional
+ * `details` payload for clients, and the original error as `cause`.
+ */
+export abstract class TwigaError extends Error {
+  abstract readonly code: string;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.details = options.details;
+  }
+
+  /** The JSON body an HTTP server or CLI prints for this error. */
+  toJSON(): { code: string; message: string; details?: Record<string, unknown> } {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+/** One problem found while parsing settings: which variable, what it held, what is allowed. */
+export interface SettingsIssue {
+  variable: string;
+  value: string | undefined;
+  allowed: string;
+}
+
+/** A `TWIGA_*` value (or explicit option) failed validation; raised at start, before anything runs. */
+export class SettingsInvalidError extends TwigaError {
+  readonly code = 'SETTINGS_INVALID';
+  constructor(readonly issues: SettingsIssue[]) {
+    super(
+      `invalid settings: ${issues
+        .map((i) => `${i.variable}=${JSON.stringify(i.value ?? null)} (${i.allowed})`)
+        .join('; ')}`,
+      { details: { issues } },
+    );
+  }
+}
+
+/** True when `err` is a TwigaError (also across package copies, by duck typing on `code`). */
+export function isTwigaError(err: unknown): err is TwigaError {
+  return (
+    err instanceof TwigaError ||
+    (err instanceof Error && typeof (err as { code?: unknown }).code === 'string' && 'toJSON' in err)
+  );
+}

@@ -1,0 +1,116 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import dotenv from 'dotenv';
+import { z } from 'zod';
+import { type SettingsIssue, SettingsInvalidError } from './errors.js';
+
+/** Log levels accepted by `TWIGA_LOG_LEVEL` (pino's). */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const port = z.coerce
+  .number({ error: 'an integer port from 0 to 65535' })
+  .int('an integer port from 0 to 65535')
+  .min(0, 'an integer port from 0 to 65535')
+  .max(65535, 'an integer port from 0 to 65535');
+
+const url = (what: string) =>
+  optionalString.pipe(z.url({ error: `${what}, e.g. http://127.0.0.1:5000` }).optional());
+
+/**
+ * The one schema of every `TWIGA_*` setting. Keys are the environment variable names, so an error can
+ * name the variable a user has to fix. Later packages add their variables here.
+ */
+export const SettingsSchema = z.object({
+  /** Where versioned checkpoints and `_checkpoint_manifest.json` live. @default ./checkpoints */
+  TWIGA_MODEL_CHECKPOINT_DIR: z.string().trim().min(1, 'a directory path').default('./checkpoints'),
+  /** How many checkpoint versions to keep on disk (older ones are deleted after a save). @default 5 */
+  TWIGA_CHECKPOINT_RETENTION: z.coerce
+    .number({ error: 'an integer ≥ 1' })
+    .int('an integer ≥ 1')
+    .min(1, 'an integer ≥ 1')
+    .default(5),
+  /** Interface the server binds. @default 127.0.0.1 */
+  TWIGA_SERVE_HOST: z.string().trim().min(1, 'a host name or IP address').default('127.0.0.1'),
+  /** Port the server listens on. @default 8000 */
+  TWIGA_SERVE_PORT: port.default(8000),
+  /** API key required in `X-API-Key` by every route but /health; unset turns auth off (warned at start). */
+  TWIGA_SERVE_API_KEY: optionalString,
+  /** Where monitoring reports are written. @default ./reports */
+  TWIGA_SERVE_REPORT_DIR: z.string().trim().min(1, 'a directory path').default('./reports'),
+  /** Largest accepted request body in bytes. @default 10485760 (10 MiB) */
+  TWIGA_SERVE_BODY_LIMIT: z.coerce
+    .number({ error: 'a positive integer number of bytes' })
+    .int('a positive integer number of bytes')
+    .positive('a positive integer number of bytes')
+    .default(10 * 1024 * 1024),
+  /** MLflow tracking server; unset = the local on-disk store. */
+  TWIGA_MLFLOW_TRACKING_URI: url('an http(s) URL of an MLflow server'),
+  /** MLflow experiment name. @default twiga */
+  TWIGA_MLFLOW_EXPERIMENT: z.string().trim().min(1, 'a non-empty experiment name').default('twiga'),
+  /** Log level. @default info */
+  TWIGA_LOG_LEVEL: z.enum(LOG_LEVELS, { error: `one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  /** Log as pretty text instead of JSON lines (for terminals). @default false */
+  TWIGA_LOG_PRETTY: z
+    .enum(['true', 'false', '1', '0'], { error: 'true or false' })
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
+  /** Redis for the distributed runner; unset = the in-process scheduler. */
+  TWIGA_REDIS_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')
+      .optional(),
+  ),
+});
+
+/** Validated, frozen settings. Field names are the `TWIGA_*` variables they come from. */
+export type TwigaSettings = Readonly<z.output<typeof SettingsSchema>>;
+/** What a caller may pass explicitly; wins over env and `.env`. Strings or typed values. */
+export type SettingsInput = Partial<Record<keyof z.input<typeof SettingsSchema>, string | number | boolean>>;
+
+/** Every variable name the schema knows. */
+export const SETTINGS_VARIABLES = Object.keys(SettingsSchema.shape) as (keyof TwigaSettings)[];
+
+/** Options of {@link loadSettings}. */
+export interface LoadSettingsOptions {
+  /** Explicit values; they win over everything else. */
+  overrides?: SettingsInput;
+  /** Environment to read. @default process.env */
+  env?: Record<string, string | undefined>;
+  /** `.env` file to read; `false` reads none. @default `<cwd>/.env` */
+  envFile?: string | false;
+}
+
+/**
+ * Resolve settings: explicit option → environment variable → `.env` file → default. Throws
+ * {@link SettingsInvalidError} (`SETTINGS_INVALID`) naming each bad variable, its value and what is allowed.
+ */
+export function loadSettings(options: LoadSettingsOptions = {}): TwigaSettings {
+  const env = options.env ?? process.env;
+  const envFile = options.envFile ?? resolve(process.cwd(), '.env');
+  const fromFile = envFile !== false && existsSync(envFile) ? dotenv.parse(readFileSync(envFile)) : {};
+
+  const raw: Record<string, unknown> = {};
+  for (const name of SETTINGS_VARIABLES) {
+    const explicit = options.overrides?.[name];
+    const value = explicit ?? env[name] ?? fromFile[name];
+    if (value !== undefined) raw[name] = typeof value === 'string' ? value : String(value);
+  }
+
+  const parsed = SettingsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issues: SettingsIssue[] = parsed.error.issues.map((issue) => {
+      const variable = String(issue.path[0] ?? 'settings');
+      const value = raw[variable];
+      return { variable, value: value === undefined ? undefined : String(value), allowed: issue.message };
+    });
+    throw new SettingsInvalidError(issues);
+  }
+  return Object.freeze(parsed.data);
+}

@@ -1,0 +1,232 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '@twiga/core';
+import { CheckpointCorruptError, CheckpointNotFoundError } from '../errors.js';
+import { TwigaForecaster } from '../forecaster.js';
+import { FORECASTER_VERSION } from '../version.js';
+import { withLock } from './lock.js';
+import {
+  type CheckpointManifest,
+  MANIFEST_FILE,
+  ManifestSchema,
+  parseVersionDir,
+  VERSION_META_FILE,
+  type VersionMeta,
+  VersionMetaSchema,
+  versionDirName,
+} from './manifest.js';
+
+/** Options of {@link CheckpointStore}. */
+export interface CheckpointStoreOptions {
+  /** Versions kept on disk after a save (the current one is always kept). @default 5 */
+  retention?: number;
+}
+
+/** A loaded checkpoint: the fitted forecaster and the metadata it was loaded from. */
+export interface LoadedCheckpoint {
+  forecaster: TwigaForecaster;
+  meta: VersionMeta;
+  /** True when no manifest existed and the newest version directory was taken. */
+  fromFallback: boolean;
+}
+
+/**
+ * Versioned checkpoints in one directory: `vNNNN/` per save (model.onnx, pipeline.json, checkpoint.json)
+ * and `_checkpoint_manifest.json` naming the current one. Writes are atomic; a version number is claimed
+ * by `mkdir` (which exactly one writer wins) and the manifest is updated under a lock, so concurrent saves
+ * never share a version or tear the manifest, and the manifest never moves backwards.
+ */
+export class CheckpointStore {
+  private readonly retention: number;
+
+  constructor(
+    readonly dir: string,
+    options: CheckpointStoreOptions = {},
+  ) {
+    this.retention = options.retention ?? 5;
+  }
+
+  /** Save a fitted forecaster as a new version and make it current. */
+  async save(forecaster: TwigaForecaster): Promise<VersionMeta> {
+    await mkdir(this.dir, { recursive: true });
+    const version = await this.claimVersion();
+    const name = versionDirName(version);
+    const versionDir = join(this.dir, name);
+    const contents: Record<string, Uint8Array> = {
+      'model.onnx': forecaster.onnxBytes,
+      'pipeline.json': Buffer.from(JSON.stringify(forecaster.state)),
+    };
+    const files: Record<string, string> = {};
+    for (const [file, data] of Object.entries(contents)) {
+      await writeFileAtomic(join(versionDir, file), data);
+      files[file] = sha256(data);
+    }
+    const primary = forecaster.models.find((m) => m.type !== 'seasonal-naive') ?? forecaster.models[0]!;
+    const meta: VersionMeta = {
+      version,
+      checkpoint_file: name,
+      model_type: primary.type,
+      models: forecaster.models.map((m) => m.name),
+      saved_at: new Date().toISOString(),
+      files,
+      package_version: FORECASTER_VERSION,
+    };
+    // The metadata file is written last: a version directory without it is an unfinished save.
+    await writeFileAtomic(join(versionDir, VERSION_META_FILE), JSON.stringify(meta, null, 2));
+    await withLock(join(this.dir, '.manifest.lock'), async () => {
+      const current = await this.readManifest();
+      if (current === undefined || current.version < version) await this.writeManifest(meta);
+      await this.prune();
+    });
+    return meta;
+  }
+
+  /** Load the current version (manifest, or the newest version by mtime when there is none), verifying checksums. */
+  async load(): Promise<LoadedCheckpoint> {
+    const manifest = await this.readManifest();
+    if (manifest) return { ...(await this.loadVersion(manifest)), fromFallback: false };
+    const newest = await this.newestByMtime();
+    if (!newest) throw new CheckpointNotFoundError(this.dir);
+    return { ...(await this.loadVersion(newest)), fromFallback: true };
+  }
+
+  /** The manifest, or undefined when there is none; `CHECKPOINT_CORRUPT` when it does not parse. */
+  async readManifest(): Promise<CheckpointManifest | undefined> {
+    const path = join(this.dir, MANIFEST_FILE);
+    const text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return undefined;
+      throw err;
+    });
+    if (text === undefined) return undefined;
+    return parseJson(path, text, ManifestSchema);
+  }
+
+  /** Every complete version on disk, oldest first. */
+  async list(): Promise<VersionMeta[]> {
+    const out: VersionMeta[] = [];
+    for (const n of await this.versionNumbers()) {
+      const meta = await this.readMeta(n).catch(() => undefined);
+      if (meta) out.push(meta);
+    }
+    return out;
+  }
+
+  /** Make version `n` current again (its files are verified first). */
+  async rollback(n: number): Promise<VersionMeta> {
+    const meta = await this.readMeta(n).catch((err) => {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new CheckpointNotFoundError(this.dir, `version ${n} does not exist`);
+      throw err;
+    });
+    await this.verify(meta);
+    await withLock(join(this.dir, '.manifest.lock'), () => this.writeManifest(meta));
+    return meta;
+  }
+
+  private async loadVersion(meta: VersionMeta): Promise<{ forecaster: TwigaForecaster; meta: VersionMeta }> {
+    const data = await this.verify(meta);
+    const pipelinePath = join(this.dir, meta.checkpoint_file, 'pipeline.json');
+    let pipeline: unknown;
+    try {
+      pipeline = JSON.parse(Buffer.from(data['pipeline.json']!).toString('utf8'));
+    } catch (err) {
+      throw new CheckpointCorruptError(pipelinePath, 'is not valid JSON', err);
+    }
+    try {
+      return { forecaster: await TwigaForecaster.fromState(pipeline, data['model.onnx']!), meta };
+    } catch (err) {
+      throw new CheckpointCorruptError(join(this.dir, meta.checkpoint_file), 'cannot be loaded', err);
+    }
+  }
+
+  /** Read every file of a version and check it against its sha256. */
+  private async verify(meta: VersionMeta): Promise<Record<string, Uint8Array>> {
+    const out: Record<string, Uint8Array> = {};
+    for (const [file, expected] of Object.entries(meta.files)) {
+      const path = join(this.dir, meta.checkpoint_file, file);
+      const data = await readFile(path).catch((err) => {
+        throw new CheckpointCorruptError(path, 'is missing', err);
+      });
+      if (sha256(data) !== expected) throw new CheckpointCorruptError(path);
+      out[file] = data;
+    }
+    for (const file of ['model.onnx', 'pipeline.json']) {
+      if (!(file in out)) throw new CheckpointCorruptError(join(this.dir, meta.checkpoint_file, file), 'is not in the manifest');
+    }
+    return out;
+  }
+
+  private async readMeta(n: number): Promise<VersionMeta> {
+    const path = join(this.dir, versionDirName(n), VERSION_META_FILE);
+    return parseJson(path, await readFile(path, 'utf8'), VersionMetaSchema);
+  }
+
+  private async writeManifest(meta: VersionMeta): Promise<void> {
+    const manifest: CheckpointManifest = { ...meta, activated_at: new Date().toISOString() };
+    await writeFileAtomic(join(this.dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2));
+  }
+
+  /** Claim the next version number by creating its directory; mkdir fails for every writer but one. */
+  private async claimVersion(): Promise<number> {
+    const existing = await this.versionNumbers();
+    const manifest = await this.readManifest().catch(() => undefined);
+    let n = Math.max(0, manifest?.version ?? 0, ...existing) + 1;
+    for (;;) {
+      try {
+        await mkdir(join(this.dir, versionDirName(n)));
+        return n;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        n++;
+      }
+    }
+  }
+
+  private async versionNumbers(): Promise<number[]> {
+    const entries = await readdir(this.dir, { withFileTypes: true }).catch(() => []);
+    return entries
+      .filter((e) => e.isDirectory())
+      .map((e) => parseVersionDir(e.name))
+      .filter((n): n is number => n !== undefined)
+      .sort((a, b) => a - b);
+  }
+
+  /** The complete version whose directory was modified last (the seed's no-manifest fallback). */
+  private async newestByMtime(): Promise<VersionMeta | undefined> {
+    let best: { meta: VersionMeta; mtime: number } | undefined;
+    for (const n of await this.versionNumbers()) {
+      const meta = await this.readMeta(n).catch(() => undefined);
+      if (!meta) continue;
+      const { mtimeMs } = await stat(join(this.dir, versionDirName(n), VERSION_META_FILE));
+      if (!best || mtimeMs > best.mtime || (mtimeMs === best.mtime && n > best.meta.version)) best = { meta, mtime: mtimeMs };
+    }
+    return best?.meta;
+  }
+
+  /** Delete the oldest versions beyond retention; never the current one. Runs under the manifest lock. */
+  private async prune(): Promise<void> {
+    const current = (await this.readManifest())?.version;
+    const versions = await this.versionNumbers();
+    const excess = versions.length - this.retention;
+    if (excess <= 0) return;
+    for (const n of versions.slice(0, excess)) {
+      if (n !== current) await rm(join(this.dir, versionDirName(n)), { recursive: true, force: true });
+    }
+  }
+}
+
+function sha256(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+function parseJson<T>(path: string, text: string, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new CheckpointCorruptError(path, 'is not valid JSON', err);
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new CheckpointCorruptError(path, 'does not match its schema');
+  return parsed.data;
+}

@@ -1,0 +1,280 @@
+import { z } from 'zod';
+import { covariateColumns, type DataPipelineConfig, DataPipelineConfigSchema, type DataPipelineConfigInput, historyRowsNeeded } from './config.js';
+import type { ColumnSpec } from './data/frame-builder.js';
+import type { Frame, SeriesData } from './data/frame.js';
+import { defaultSeasonLength, parsePeriod } from './data/period.js';
+import { toSeries } from './data/series.js';
+import { ConfigInvalidError, ModelNotFittedError } from './errors.js';
+import { latestAnchor, trainingAnchors } from './features/anchors.js';
+import type { FeatureContext } from './features/build-features.js';
+import { featureLayout } from './features/layout.js';
+import { fitScaler } from './features/scaler.js';
+import { computePointMetrics, type MetricsReport } from './metrics/point-metrics.js';
+import { type ModelSpecInput, ModelSpecSchema } from './models/model-spec.js';
+import { buildLinearModel } from './onnx/build-graph.js';
+import { OnnxScorer } from './onnx/scorer.js';
+import type { RawPrediction } from './prediction.js';
+import { fitHeads } from './fit-heads.js';
+import { type NamedModel, type PipelineState, PipelineStateSchema, type SeriesTail } from './state.js';
+import { batchActuals, batchSeasonalNaive, batchTimestamps, buildWindowBatch, type WindowBatch } from './windows.js';
+import { zodIssues } from './zod-issues.js';
+
+/** Options of {@link TwigaForecaster.create}: the data pipeline and the models to train. */
+export const ForecasterOptionsSchema = z
+  .object({
+    data: DataPipelineConfigSchema,
+    models: z.array(ModelSpecSchema).min(1).default([{ type: 'seasonal-naive', params: {} }, { type: 'linear', params: { alpha: 1 } }]),
+  })
+  .strict();
+/** Input of {@link TwigaForecaster.create}. */
+export interface ForecasterOptions {
+  data: DataPipelineConfigInput;
+  models?: ModelSpecInput[];
+}
+
+/** Options of {@link TwigaForecaster.fit}. */
+export interface FitOptions {
+  /** Held-out frame (with history context) whose MAE weights the `weighted_mean` ensemble. */
+  validation?: Frame;
+}
+
+/** Metrics per model on a frame: overall, per target and per horizon step. */
+export interface EvaluationReport {
+  readonly windows: number;
+  readonly targets: readonly string[];
+  readonly horizon: number;
+  readonly models: Readonly<Record<string, MetricsReport>>;
+}
+
+/** Options of {@link TwigaForecaster.predict}. */
+export interface PredictOptions {
+  /** Prepend the training tail stored at fit time, so a client may send only its newest rows. @default true */
+  prepareTestData?: boolean;
+}
+
+interface Fitted {
+  state: PipelineState;
+  ctx: FeatureContext;
+  scorer: OnnxScorer;
+  onnx: Uint8Array;
+}
+
+/**
+ * The forecaster: validates a pipeline config, fits every configured model on the same feature rows,
+ * exports them as one ONNX graph (one output per model) and predicts through ONNX Runtime — the same
+ * path in evaluation and in serving.
+ */
+export class TwigaForecaster {
+  private fitted: Fitted | undefined;
+
+  private constructor(
+    readonly config: DataPipelineConfig,
+    readonly models: readonly NamedModel[],
+  ) {}
+
+  /** Validate options (`CONFIG_INVALID` names each bad field) and make an unfitted forecaster. */
+  static create(options: ForecasterOptions): TwigaForecaster {
+    const parsed = ForecasterOptionsSchema.safeParse(options);
+    if (!parsed.success) {
+      const issues = zodIssues(parsed.error);
+      throw new ConfigInvalidError(`invalid forecaster config: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+    }
+    const names = new Set<string>();
+    const models = parsed.data.models.map((m, i) => {
+      const name = m.name ?? m.type;
+      if (names.has(name)) {
+        throw new ConfigInvalidError(`two models are named ${name}`, [{ path: `models.${i}.name`, message: 'must be unique' }]);
+      }
+      names.add(name);
+      return { ...m, name } as NamedModel;
+    });
+    return new TwigaForecaster(parsed.data.data, models);
+  }
+
+  /** Rebuild a fitted forecaster from checkpoint contents (validated data + ONNX bytes). */
+  static async fromState(pipeline: unknown, onnx: Uint8Array): Promise<TwigaForecaster> {
+    const parsed = PipelineStateSchema.safeParse(pipeline);
+    if (!parsed.success) throw new ConfigInvalidError('pipeline.json does not match its schema', zodIssues(parsed.error));
+    const state = parsed.data;
+    const forecaster = new TwigaForecaster(state.config, state.models);
+    const ctx = forecaster.context(state.scaler);
+    const scorer = await OnnxScorer.fromBytes(onnx);
+    forecaster.fitted = { state, ctx, scorer, onnx };
+    return forecaster;
+  }
+
+  /** Which columns to read from a CSV or records for this pipeline. */
+  columnSpec(): ColumnSpec {
+    return {
+      dateColumn: this.config.dateColumn,
+      numericColumns: [...this.config.targets, ...covariateColumns(this.config)],
+      seriesId: this.config.seriesId,
+      optionalColumns: this.config.targets,
+    };
+  }
+
+  /** True once fitted or loaded. */
+  get isFitted(): boolean {
+    return this.fitted !== undefined;
+  }
+
+  /** Fitted state (what `pipeline.json` holds). */
+  get state(): PipelineState {
+    return this.require().state;
+  }
+
+  /** The ONNX graph bytes of all models. */
+  get onnxBytes(): Uint8Array {
+    return this.require().onnx;
+  }
+
+  /** Fit scalers and every model on `train`; optionally weigh models by validation MAE. */
+  async fit(train: Frame, options: FitOptions = {}): Promise<void> {
+    const cfg = this.config;
+    const series = toSeries(train, cfg, 'train');
+    const scaler = fitScaler(series, [...cfg.targets, ...covariateColumns(cfg)], cfg.scaling);
+    const ctx = this.context(scaler);
+    const seasonLength = this.seasonLength();
+    const anchors = series.map((s) => trainingAnchors(cfg, s));
+    const heads = fitHeads(ctx, series, anchors, this.models, seasonLength);
+    const onnx = buildLinearModel({
+      nFeatures: ctx.layout.width,
+      outputs: this.models.map((m, i) => ({
+        name: m.name,
+        weights: Float32Array.from(heads[i]!.weights),
+        bias: Float32Array.from(heads[i]!.bias),
+      })),
+      docString: `Twiga-TS forecaster: ${this.models.map((m) => m.name).join(', ')}`,
+    });
+    const scorer = await OnnxScorer.fromBytes(onnx);
+    const state: PipelineState = {
+      formatVersion: 1,
+      config: cfg,
+      models: [...this.models],
+      featureNames: [...ctx.layout.names],
+      scaler,
+      periodMs: ctx.periodMs,
+      seasonLength,
+      validationMae: Object.fromEntries(this.models.map((m) => [m.name, null])),
+      tails: series.map((s) => tailOf(s, cfg)),
+      trainedAt: new Date().toISOString(),
+      trainWindows: anchors.reduce((a, b) => a + b.length, 0),
+    };
+    await this.fitted?.scorer.release();
+    this.fitted = { state, ctx, scorer, onnx };
+    if (options.validation) {
+      const report = await this.evaluate(options.validation);
+      for (const m of this.models) state.validationMae[m.name] = report.models[m.name]!.overall.mae;
+    }
+  }
+
+  /** Forecast the next horizon after the last observed row of each series: one window per series. */
+  async predict(frame: Frame, options: PredictOptions = {}): Promise<RawPrediction[]> {
+    const { state, ctx } = this.require();
+    let series = toSeries(frame, this.config, 'predict');
+    if (options.prepareTestData ?? true) series = series.map((s) => withTail(s, state.tails, ctx.periodMs));
+    const anchors = series.map((s) => Int32Array.of(latestAnchor(this.config, s)));
+    return (await this.score(series, anchors)).predictions;
+  }
+
+  /** Metrics of every model over every full window of `test` (which carries its own history). */
+  async evaluate(test: Frame): Promise<EvaluationReport> {
+    const cfg = this.config;
+    const series = toSeries(test, cfg, 'train');
+    const anchors = series.map((s) => trainingAnchors(cfg, s));
+    const { predictions, batch } = await this.score(series, anchors);
+    const { ctx, state } = this.require();
+    const actual = batchActuals(ctx, series, batch);
+    const naive = batchSeasonalNaive(ctx, series, batch, state.seasonLength);
+    const models: Record<string, MetricsReport> = {};
+    for (const p of predictions) {
+      models[p.model] = computePointMetrics({
+        actual,
+        forecast: p.loc,
+        naive,
+        n: batch.n,
+        horizon: cfg.forecastHorizon,
+        targets: cfg.targets.length,
+      });
+    }
+    return { windows: batch.n, targets: cfg.targets, horizon: cfg.forecastHorizon, models };
+  }
+
+  /** Release ONNX Runtime resources. */
+  async close(): Promise<void> {
+    await this.fitted?.scorer.release();
+    this.fitted = undefined;
+  }
+
+  /** Run the ONNX graph on windows and turn outputs back into original units. */
+  private async score(series: SeriesData[], anchors: Int32Array[]): Promise<{ predictions: RawPrediction[]; batch: WindowBatch }> {
+    const { ctx, scorer } = this.require();
+    const cfg = this.config;
+    const batch = buildWindowBatch(ctx, series, anchors);
+    const outputs = await scorer.run(batch.features, batch.n, ctx.layout.width);
+    const timestamps = batchTimestamps(ctx, series, batch);
+    const seriesIds = Array.from(batch.seriesIndex, (i) => series[i]!.id);
+    const T = cfg.targets.length;
+    const predictions = this.models.map((m): RawPrediction => {
+      const raw = outputs[m.name];
+      if (raw === undefined) throw new ConfigInvalidError(`the ONNX graph has no output ${m.name}`);
+      const loc = new Float64Array(raw.length);
+      for (let i = 0; i < raw.length; i++) {
+        const { center, scale } = ctx.scaler[cfg.targets[i % T]!]!;
+        loc[i] = raw[i]! * scale + center;
+      }
+      return { kind: 'point', model: m.name, targets: cfg.targets, shape: [batch.n, cfg.forecastHorizon, T], loc, timestamps, seriesIds };
+    });
+    return { predictions, batch };
+  }
+
+  private context(scaler: FeatureContext['scaler']): FeatureContext {
+    return { config: this.config, layout: featureLayout(this.config), scaler, periodMs: parsePeriod(this.config.period)! };
+  }
+
+  private seasonLength(): number {
+    const naive = this.models.find((m) => m.type === 'seasonal-naive');
+    const explicit = naive?.type === 'seasonal-naive' ? naive.params.seasonLength : undefined;
+    return explicit ?? defaultSeasonLength(parsePeriod(this.config.period)!);
+  }
+
+  private require(): Fitted {
+    if (!this.fitted) throw new ModelNotFittedError();
+    return this.fitted;
+  }
+}
+
+/** The last `history` rows of a series, as stored for `prepare_test_data`. */
+function tailOf(series: SeriesData, cfg: DataPipelineConfig): SeriesTail {
+  const start = Math.max(0, series.length - historyRowsNeeded(cfg));
+  const columns: Record<string, number[]> = {};
+  for (const [name, col] of Object.entries(series.columns)) columns[name] = Array.from(col.subarray(start));
+  return { id: series.id, timestamps: Array.from(series.timestamps.subarray(start)), columns };
+}
+
+/**
+ * Prepend the stored training tail of the same series to request rows when it ends exactly one period
+ * before the first requested row (or overlaps it: request rows win). With a gap the request stands alone.
+ */
+function withTail(series: SeriesData, tails: readonly SeriesTail[], periodMs: number): SeriesData {
+  const tail = tails.find((t) => t.id === series.id);
+  const first = series.timestamps[0];
+  if (!tail || first === undefined) return series;
+  let keep = 0;
+  while (keep < tail.timestamps.length && tail.timestamps[keep]! < first) keep++;
+  if (keep === 0 || first - tail.timestamps[keep - 1]! !== periodMs) return series;
+  const length = keep + series.length;
+  const timestamps = new Float64Array(length);
+  timestamps.set(tail.timestamps.slice(0, keep));
+  timestamps.set(series.timestamps, keep);
+  const columns: Record<string, Float64Array> = {};
+  for (const [name, col] of Object.entries(series.columns)) {
+    const out = new Float64Array(length);
+    out.set((tail.columns[name] ?? []).slice(0, keep));
+    out.set(col, keep);
+    columns[name] = out;
+  }
+  const sourceRows = new Int32Array(length);
+  sourceRows.set(series.sourceRows, keep);
+  return { id: series.id, length, timestamps, columns, sourceRows };
+}

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+/** Ridge regression, closed form, direct multi-horizon. */
+export const LinearParamsSchema = z
+  .object({
+    /** L2 penalty on scaled features (as scikit-learn's `Ridge(alpha)`). @default 1 */
+    alpha: z.number().min(0).default(1),
+  })
+  .strict();
+
+/** The baseline every metric is compared with. */
+export const SeasonalNaiveParamsSchema = z
+  .object({
+    /** Steps per season. @default one day for sub-daily data, one week for daily data */
+    seasonLength: z.number().int().min(1).optional(),
+  })
+  .strict();
+
+/** One model to train: a type and its parameters; `name` labels it in metrics and responses. */
+export const ModelSpecSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('linear'), name: z.string().min(1).optional(), params: LinearParamsSchema.default({ alpha: 1 }) }).strict(),
+  z
+    .object({ type: z.literal('seasonal-naive'), name: z.string().min(1).optional(), params: SeasonalNaiveParamsSchema.default({}) })
+    .strict(),
+]);
+
+/** Model types this version can train. */
+export const MODEL_TYPES = ['linear', 'seasonal-naive'] as const;
+/** A model type name. */
+export type ModelType = (typeof MODEL_TYPES)[number];
+/** Input of {@link ModelSpecSchema}. */
+export type ModelSpecInput = z.input<typeof ModelSpecSchema>;
+/** A validated model spec. */
+export type ModelSpec = z.output<typeof ModelSpecSchema>;

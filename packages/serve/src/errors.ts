@@ -1,0 +1,60 @@
+import { type CoreErrorCode, TwigaError } from '@twiga/core';
+import type { ForecasterErrorCode } from '@twiga/forecaster';
+
+/** Every stable error code of @twiga/serve. */
+export type ServeErrorCode =
+  | 'UNAUTHORIZED'
+  | 'MODEL_NOT_LOADED'
+  | 'REQUEST_INVALID'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'ROUTE_NOT_FOUND'
+  | 'INTERNAL';
+
+/** Every code the server can answer with. */
+export type ErrorCode = CoreErrorCode | ForecasterErrorCode | ServeErrorCode;
+
+/**
+ * HTTP status of each code. A new code without a status fails to compile. Client mistakes are 4xx;
+ * 5xx are reserved for the server's own state (no model, a corrupt checkpoint on disk).
+ */
+export const ERROR_STATUS: Record<ErrorCode, number> = {
+  REQUEST_INVALID: 400,
+  UNAUTHORIZED: 401,
+  ROUTE_NOT_FOUND: 404,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  DATA_INVALID: 422,
+  MODEL_NOT_LOADED: 503,
+  MODEL_NOT_FITTED: 503,
+  CHECKPOINT_NOT_FOUND: 503,
+  CHECKPOINT_CORRUPT: 500,
+  MODEL_INVALID: 500,
+  CONFIG_INVALID: 500,
+  SETTINGS_INVALID: 500,
+  INTERNAL: 500,
+};
+
+/** The request lacks a valid `X-API-Key`. */
+export class UnauthorizedError extends TwigaError {
+  readonly code = 'UNAUTHORIZED';
+  constructor() {
+    super('missing or invalid X-API-Key header');
+  }
+}
+
+/** No model is loaded (no checkpoint yet, or it failed to load); /reload once one is saved. */
+export class ModelNotLoadedError extends TwigaError {
+  readonly code = 'MODEL_NOT_LOADED';
+  constructor(cause?: unknown) {
+    super('no model is loaded: train and save a checkpoint, then POST /reload', { cause });
+  }
+}
+
+/** The request body or query does not match the route's schema; `details.issues` names each field. */
+export class RequestInvalidError extends TwigaError {
+  readonly code = 'REQUEST_INVALID';
+  constructor(message: string, issues: { path: string; message: string }[]) {
+    super(message, { details: { issues } });
+  }
+}

@@ -1,0 +1,19 @@
+export type { CreateAppOptions, TwigaApp } from './app.js';
+export { createApp } from './app.js';
+export type { AuthOptions } from './auth.js';
+export { authPlugin, safeEqual } from './auth.js';
+export { errorHandler, toErrorBody } from './error-handler.js';
+export type { ErrorCode, ServeErrorCode } from './errors.js';
+export { ERROR_STATUS, ModelNotLoadedError, RequestInvalidError, UnauthorizedError } from './errors.js';
+export type { ModelLoaderOptions, ReloadResult, ServedModel } from './model-loader.js';
+export { ModelLoader } from './model-loader.js';
+export type { ErrorResponse, ForecastRequest, ForecastResponse, HealthResponse, ReloadResponse } from './schemas.js';
+export {
+  CheckpointInfoSchema,
+  ErrorResponseSchema,
+  ForecastRequestSchema,
+  ForecastResponseSchema,
+  HealthResponseSchema,
+  RecordSchema,
+  ReloadResponseSchema,
+} from './schemas.js';
