@@ -22,7 +22,9 @@ const program = new Command('twiga')
 
 program
   .command('train')
-  .description('train on a CSV (default: the bundled vic_elec data), print metrics vs seasonal naive, save a checkpoint')
+  .description(
+    'train on a CSV (default: the bundled vic_elec data), print metrics vs seasonal naive, save a checkpoint',
+  )
   .option('--data <file>', 'CSV file to train on')
   .option('--config <file>', 'training config (JSON or YAML): { data, models, split }')
   .option('--checkpoint-dir <dir>', 'checkpoint directory (TWIGA_MODEL_CHECKPOINT_DIR)')
@@ -42,19 +44,25 @@ program
     process.exitCode = await serve(opts);
   });
 
-const checkpoints = program.command('checkpoints').description('list checkpoint versions or roll back to one');
+const checkpoints = program
+  .command('checkpoints')
+  .description('list checkpoint versions or roll back to one');
 checkpoints
   .command('list')
   .description('list versions, the current one marked *')
   .option('--checkpoint-dir <dir>', 'checkpoint directory')
   .option('--json', 'print JSON')
-  .action(async (opts: { checkpointDir?: string; json?: boolean }) => listCheckpoints(opts.checkpointDir, log, opts.json));
+  .action(async (opts: { checkpointDir?: string; json?: boolean }) =>
+    listCheckpoints(opts.checkpointDir, log, opts.json),
+  );
 checkpoints
   .command('rollback')
   .description('make an earlier version current (then POST /reload)')
   .requiredOption('--to <version>', 'version number', integer)
   .option('--checkpoint-dir <dir>', 'checkpoint directory')
-  .action(async (opts: { to: number; checkpointDir?: string }) => rollbackCheckpoint(opts.checkpointDir, opts.to, log));
+  .action(async (opts: { to: number; checkpointDir?: string }) =>
+    rollbackCheckpoint(opts.checkpointDir, opts.to, log),
+  );
 
 program
   .command('demo')

@@ -55,18 +55,29 @@ export async function loadTrainConfig(path: string | undefined): Promise<TrainCo
   let raw: unknown = DEFAULT_TRAIN_CONFIG;
   if (path !== undefined) {
     const text = await readFile(path, 'utf8').catch((err: unknown) => {
-      throw new ConfigInvalidError(`cannot read config ${path}`, [{ path: '(file)', message: (err as Error).message }], err);
+      throw new ConfigInvalidError(
+        `cannot read config ${path}`,
+        [{ path: '(file)', message: (err as Error).message }],
+        err,
+      );
     });
     try {
       raw = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
     } catch (err) {
-      throw new ConfigInvalidError(`config ${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}`, [], err);
+      throw new ConfigInvalidError(
+        `config ${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}`,
+        [],
+        err,
+      );
     }
   }
   const parsed = TrainConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const issues = zodIssues(parsed.error);
-    throw new ConfigInvalidError(`invalid config: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+    throw new ConfigInvalidError(
+      `invalid config: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+      issues,
+    );
   }
   return parsed.data;
 }

@@ -44,7 +44,10 @@ async function main(): Promise<void> {
   const app = await createApp({ settings, loader, logger });
   // Load eagerly so the first request does not pay for it; without a checkpoint the server starts degraded.
   await loader.ensureLoaded().catch((err: unknown) => {
-    logger.warn({ err: isTwigaError(err) ? err.toJSON() : String(err) }, 'no model loaded yet: /health is degraded until POST /reload');
+    logger.warn(
+      { err: isTwigaError(err) ? err.toJSON() : String(err) },
+      'no model loaded yet: /health is degraded until POST /reload',
+    );
   });
   const address = await app.listen({ host: settings.TWIGA_SERVE_HOST, port: settings.TWIGA_SERVE_PORT });
   logger.info({ address }, 'twiga server listening');

@@ -1,7 +1,7 @@
+export { writeFileAtomic } from './atomic-write.js';
 export type { CoreErrorCode, SettingsIssue } from './errors.js';
 export { isTwigaError, SettingsInvalidError, TwigaError } from './errors.js';
 export type { CreateLoggerOptions, Logger } from './logger.js';
 export { createLogger, REDACTED_PATHS } from './logger.js';
 export type { LoadSettingsOptions, SettingsInput, TwigaSettings } from './settings.js';
 export { LOG_LEVELS, loadSettings, SETTINGS_VARIABLES, SettingsSchema } from './settings.js';
-export { writeFileAtomic } from './atomic-write.js';

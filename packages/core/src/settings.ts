@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import dotenv from 'dotenv';
 import { z } from 'zod';
-import { type SettingsIssue, SettingsInvalidError } from './errors.js';
+import { SettingsInvalidError, type SettingsIssue } from './errors.js';
 
 /** Log levels accepted by `TWIGA_LOG_LEVEL` (pino's). */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -55,11 +55,6 @@ export const SettingsSchema = z.object({
   TWIGA_MLFLOW_EXPERIMENT: z.string().trim().min(1, 'a non-empty experiment name').default('twiga'),
   /** Log level. @default info */
   TWIGA_LOG_LEVEL: z.enum(LOG_LEVELS, { error: `one of ${LOG_LEVELS.join(', ')}` }).default('info'),
-  /** Log as pretty text instead of JSON lines (for terminals). @default false */
-  TWIGA_LOG_PRETTY: z
-    .enum(['true', 'false', '1', '0'], { error: 'true or false' })
-    .default('false')
-    .transform((v) => v === 'true' || v === '1'),
   /** Redis for the distributed runner; unset = the in-process scheduler. */
   TWIGA_REDIS_URL: optionalString.pipe(
     z

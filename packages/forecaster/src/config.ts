@@ -64,14 +64,19 @@ export const DataPipelineConfigSchema = z
     const seen = new Map<string, string>();
     const claim = (col: string, role: string, path: (string | number)[]) => {
       const prev = seen.get(col);
-      if (prev !== undefined) ctx.addIssue({ code: 'custom', path, message: `column ${col} is already used as ${prev}` });
+      if (prev !== undefined)
+        ctx.addIssue({ code: 'custom', path, message: `column ${col} is already used as ${prev}` });
       else seen.set(col, role);
     };
     claim(cfg.dateColumn, 'dateColumn', ['dateColumn']);
-    cfg.targets.forEach((c, i) => claim(c, 'a target', ['targets', i]));
+    cfg.targets.forEach((c, i) => {
+      claim(c, 'a target', ['targets', i]);
+    });
     if (cfg.seriesId !== undefined) claim(cfg.seriesId, 'seriesId', ['seriesId']);
     for (const key of ['historicalFeatures', 'exogenousFeatures', 'futureCovariates'] as const) {
-      cfg[key].forEach((c, i) => claim(c, key, [key, i]));
+      cfg[key].forEach((c, i) => {
+        claim(c, key, [key, i]);
+      });
     }
   });
 

@@ -24,10 +24,15 @@ export class DataInvalidError extends TwigaError {
     readonly location: DataLocation = {},
     cause?: unknown,
   ) {
-    super(location.row === undefined && location.column === undefined ? message : `${message} (${describe(location)})`, {
-      cause,
-      details: { ...location },
-    });
+    super(
+      location.row === undefined && location.column === undefined
+        ? message
+        : `${message} (${describe(location)})`,
+      {
+        cause,
+        details: { ...location },
+      },
+    );
   }
 }
 

@@ -1,4 +1,5 @@
 import type { SeriesData } from './data/frame.js';
+import { ConfigInvalidError } from './errors.js';
 import type { FeatureContext } from './features/build-features.js';
 import { buildFeatures } from './features/build-features.js';
 import type { LinearHead } from './models/linear-head.js';
@@ -37,6 +38,13 @@ export function fitHeads(
         }
         return fitRidge(x, y, n, p, k, m.params.alpha);
       }
+      default:
+        return unknownModel(m);
     }
   });
+}
+
+/** Compile-time exhaustiveness: a new model type without a case here fails to type-check. */
+function unknownModel(model: never): never {
+  throw new ConfigInvalidError(`unknown model type ${(model as { type: string }).type}`);
 }

@@ -1,7 +1,13 @@
 import { z } from 'zod';
-import { covariateColumns, type DataPipelineConfig, DataPipelineConfigSchema, type DataPipelineConfigInput, historyRowsNeeded } from './config.js';
-import type { ColumnSpec } from './data/frame-builder.js';
+import {
+  covariateColumns,
+  type DataPipelineConfig,
+  type DataPipelineConfigInput,
+  DataPipelineConfigSchema,
+  historyRowsNeeded,
+} from './config.js';
 import type { Frame, SeriesData } from './data/frame.js';
+import type { ColumnSpec } from './data/frame-builder.js';
 import { defaultSeasonLength, parsePeriod } from './data/period.js';
 import { toSeries } from './data/series.js';
 import { ConfigInvalidError, ModelNotFittedError } from './errors.js';
@@ -9,21 +15,33 @@ import { latestAnchor, trainingAnchors } from './features/anchors.js';
 import type { FeatureContext } from './features/build-features.js';
 import { featureLayout } from './features/layout.js';
 import { fitScaler } from './features/scaler.js';
+import { fitHeads } from './fit-heads.js';
 import { computePointMetrics, type MetricsReport } from './metrics/point-metrics.js';
 import { type ModelSpecInput, ModelSpecSchema } from './models/model-spec.js';
 import { buildLinearModel } from './onnx/build-graph.js';
 import { OnnxScorer } from './onnx/scorer.js';
 import type { RawPrediction } from './prediction.js';
-import { fitHeads } from './fit-heads.js';
 import { type NamedModel, type PipelineState, PipelineStateSchema, type SeriesTail } from './state.js';
-import { batchActuals, batchSeasonalNaive, batchTimestamps, buildWindowBatch, type WindowBatch } from './windows.js';
+import {
+  batchActuals,
+  batchSeasonalNaive,
+  batchTimestamps,
+  buildWindowBatch,
+  type WindowBatch,
+} from './windows.js';
 import { zodIssues } from './zod-issues.js';
 
 /** Options of {@link TwigaForecaster.create}: the data pipeline and the models to train. */
 export const ForecasterOptionsSchema = z
   .object({
     data: DataPipelineConfigSchema,
-    models: z.array(ModelSpecSchema).min(1).default([{ type: 'seasonal-naive', params: {} }, { type: 'linear', params: { alpha: 1 } }]),
+    models: z
+      .array(ModelSpecSchema)
+      .min(1)
+      .default([
+        { type: 'seasonal-naive', params: {} },
+        { type: 'linear', params: { alpha: 1 } },
+      ]),
   })
   .strict();
 /** Input of {@link TwigaForecaster.create}. */
@@ -77,13 +95,18 @@ export class TwigaForecaster {
     const parsed = ForecasterOptionsSchema.safeParse(options);
     if (!parsed.success) {
       const issues = zodIssues(parsed.error);
-      throw new ConfigInvalidError(`invalid forecaster config: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+      throw new ConfigInvalidError(
+        `invalid forecaster config: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+        issues,
+      );
     }
     const names = new Set<string>();
     const models = parsed.data.models.map((m, i) => {
       const name = m.name ?? m.type;
       if (names.has(name)) {
-        throw new ConfigInvalidError(`two models are named ${name}`, [{ path: `models.${i}.name`, message: 'must be unique' }]);
+        throw new ConfigInvalidError(`two models are named ${name}`, [
+          { path: `models.${i}.name`, message: 'must be unique' },
+        ]);
       }
       names.add(name);
       return { ...m, name } as NamedModel;
@@ -94,7 +117,8 @@ export class TwigaForecaster {
   /** Rebuild a fitted forecaster from checkpoint contents (validated data + ONNX bytes). */
   static async fromState(pipeline: unknown, onnx: Uint8Array): Promise<TwigaForecaster> {
     const parsed = PipelineStateSchema.safeParse(pipeline);
-    if (!parsed.success) throw new ConfigInvalidError('pipeline.json does not match its schema', zodIssues(parsed.error));
+    if (!parsed.success)
+      throw new ConfigInvalidError('pipeline.json does not match its schema', zodIssues(parsed.error));
     const state = parsed.data;
     const forecaster = new TwigaForecaster(state.config, state.models);
     const ctx = forecaster.context(state.scaler);
@@ -207,7 +231,10 @@ export class TwigaForecaster {
   }
 
   /** Run the ONNX graph on windows and turn outputs back into original units. */
-  private async score(series: SeriesData[], anchors: Int32Array[]): Promise<{ predictions: RawPrediction[]; batch: WindowBatch }> {
+  private async score(
+    series: SeriesData[],
+    anchors: Int32Array[],
+  ): Promise<{ predictions: RawPrediction[]; batch: WindowBatch }> {
     const { ctx, scorer } = this.require();
     const cfg = this.config;
     const batch = buildWindowBatch(ctx, series, anchors);
@@ -223,13 +250,26 @@ export class TwigaForecaster {
         const { center, scale } = ctx.scaler[cfg.targets[i % T]!]!;
         loc[i] = raw[i]! * scale + center;
       }
-      return { kind: 'point', model: m.name, targets: cfg.targets, shape: [batch.n, cfg.forecastHorizon, T], loc, timestamps, seriesIds };
+      return {
+        kind: 'point',
+        model: m.name,
+        targets: cfg.targets,
+        shape: [batch.n, cfg.forecastHorizon, T],
+        loc,
+        timestamps,
+        seriesIds,
+      };
     });
     return { predictions, batch };
   }
 
   private context(scaler: FeatureContext['scaler']): FeatureContext {
-    return { config: this.config, layout: featureLayout(this.config), scaler, periodMs: parsePeriod(this.config.period)! };
+    return {
+      config: this.config,
+      layout: featureLayout(this.config),
+      scaler,
+      periodMs: parsePeriod(this.config.period)!,
+    };
   }
 
   private seasonLength(): number {

@@ -12,9 +12,9 @@ export {
   historyRowsNeeded,
   SCALERS,
 } from './config.js';
-export type { ColumnSpec } from './data/frame-builder.js';
 export type { Frame, SeriesData } from './data/frame.js';
 export { sliceFrame } from './data/frame.js';
+export type { ColumnSpec } from './data/frame-builder.js';
 export { defaultSeasonLength, parsePeriod } from './data/period.js';
 export { fromRecords, readCsv } from './data/read-csv.js';
 export { toSeries } from './data/series.js';

@@ -53,7 +53,10 @@ export function combinePredictions(
     const w = new Float64Array(m).fill(1 / m);
     if (strategy === 'weighted_mean' && weights !== undefined) {
       const total = weights.reduce((a, b) => a + b, 0);
-      if (total > 0 && Number.isFinite(total)) weights.forEach((v, j) => (w[j] = v / total));
+      if (total > 0 && Number.isFinite(total))
+        weights.forEach((v, j) => {
+          w[j] = v / total;
+        });
     }
     for (let j = 0; j < m; j++) {
       const src = predictions[j]!.loc;

@@ -1,4 +1,4 @@
-import { historyRowsNeeded, type DataPipelineConfig } from './config.js';
+import { type DataPipelineConfig, historyRowsNeeded } from './config.js';
 import type { Frame } from './data/frame.js';
 import { parsePeriod } from './data/period.js';
 
@@ -49,11 +49,14 @@ export function filterRows(frame: Frame, keep: (timestamp: number) => boolean): 
   for (let i = 0; i < frame.length; i++) if (keep(frame.timestamps[i]!)) idx.push(i);
   const take = <A extends Float64Array | Int32Array>(src: A, make: (n: number) => A): A => {
     const out = make(idx.length);
-    idx.forEach((i, j) => (out[j] = src[i]!));
+    idx.forEach((i, j) => {
+      out[j] = src[i]!;
+    });
     return out;
   };
   const columns: Record<string, Float64Array> = {};
-  for (const [name, col] of Object.entries(frame.columns)) columns[name] = take(col, (n) => new Float64Array(n));
+  for (const [name, col] of Object.entries(frame.columns))
+    columns[name] = take(col, (n) => new Float64Array(n));
   return {
     length: idx.length,
     timestamps: take(frame.timestamps, (n) => new Float64Array(n)),

@@ -2,9 +2,14 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { covariateColumns, type DataPipelineConfig, DataPipelineConfigSchema, type DataPipelineConfigInput } from './config.js';
-import type { ColumnSpec } from './data/frame-builder.js';
+import {
+  covariateColumns,
+  type DataPipelineConfig,
+  type DataPipelineConfigInput,
+  DataPipelineConfigSchema,
+} from './config.js';
 import type { Frame, SeriesData } from './data/frame.js';
+import type { ColumnSpec } from './data/frame-builder.js';
 import { fromRecords } from './data/read-csv.js';
 import { type SeriesMode, toSeries } from './data/series.js';
 
@@ -67,7 +72,15 @@ export interface SyntheticOptions {
  * float32 (what ONNX sees) holds them exactly.
  */
 export function syntheticRecords(options: SyntheticOptions): Record<string, unknown>[] {
-  const { n, start = T0, periodMs = HOUR_MS, season = 24, level = 50, trend = 0.01, amplitude = 10 } = options;
+  const {
+    n,
+    start = T0,
+    periodMs = HOUR_MS,
+    season = 24,
+    level = 50,
+    trend = 0.01,
+    amplitude = 10,
+  } = options;
   const { noise = 0.5, seed = 1, target = 'load', covariate = 'temp' } = options;
   const normal = gaussian(prng(seed));
   const q = (v: number) => Math.round(v * 256) / 256;
@@ -105,7 +118,11 @@ export function frameFor(cfg: DataPipelineConfig, records: readonly Record<strin
 }
 
 /** Records → checked series (`toSeries`) with the config's column spec. */
-export function seriesFor(cfg: DataPipelineConfig, records: readonly Record<string, unknown>[], mode: SeriesMode = 'train'): SeriesData[] {
+export function seriesFor(
+  cfg: DataPipelineConfig,
+  records: readonly Record<string, unknown>[],
+  mode: SeriesMode = 'train',
+): SeriesData[] {
   return toSeries(frameFor(cfg, records), cfg, mode);
 }
 

@@ -1,5 +1,5 @@
 import type { SeriesData } from './data/frame.js';
-import { type FeatureContext, buildFeatures, buildTargets } from './features/build-features.js';
+import { buildFeatures, buildTargets, type FeatureContext } from './features/build-features.js';
 
 /** Feature rows (float32, as ONNX takes them) for a set of windows across series, plus their provenance. */
 export interface WindowBatch {
@@ -11,7 +11,11 @@ export interface WindowBatch {
 }
 
 /** Build the feature rows of the given anchors of each series into one batch. */
-export function buildWindowBatch(ctx: FeatureContext, series: readonly SeriesData[], anchors: readonly Int32Array[]): WindowBatch {
+export function buildWindowBatch(
+  ctx: FeatureContext,
+  series: readonly SeriesData[],
+  anchors: readonly Int32Array[],
+): WindowBatch {
   let n = 0;
   for (const a of anchors) n += a.length;
   const features = new Float32Array(n * ctx.layout.width);
@@ -29,7 +33,11 @@ export function buildWindowBatch(ctx: FeatureContext, series: readonly SeriesDat
 }
 
 /** Actual target values `[n, horizon, targets]` in original units for a batch (NaN where absent). */
-export function batchActuals(ctx: FeatureContext, series: readonly SeriesData[], batch: WindowBatch): Float64Array {
+export function batchActuals(
+  ctx: FeatureContext,
+  series: readonly SeriesData[],
+  batch: WindowBatch,
+): Float64Array {
   const { forecastHorizon: H, targets } = ctx.config;
   const out = new Float64Array(batch.n * H * targets.length);
   for (let r = 0; r < batch.n; r++) {
@@ -37,14 +45,19 @@ export function batchActuals(ctx: FeatureContext, series: readonly SeriesData[],
     const t = batch.anchors[r]!;
     for (let ti = 0; ti < targets.length; ti++) {
       const y = s.columns[targets[ti]!]!;
-      for (let h = 1; h <= H; h++) out[(r * H + h - 1) * targets.length + ti] = t + h < s.length ? y[t + h]! : Number.NaN;
+      for (let h = 1; h <= H; h++)
+        out[(r * H + h - 1) * targets.length + ti] = t + h < s.length ? y[t + h]! : Number.NaN;
     }
   }
   return out;
 }
 
 /** Scaled training targets `[n, horizon*targets]` (float64) for the windows of a batch. */
-export function batchScaledTargets(ctx: FeatureContext, series: readonly SeriesData[], anchors: readonly Int32Array[]): Float64Array {
+export function batchScaledTargets(
+  ctx: FeatureContext,
+  series: readonly SeriesData[],
+  anchors: readonly Int32Array[],
+): Float64Array {
   const k = ctx.config.forecastHorizon * ctx.config.targets.length;
   let n = 0;
   for (const a of anchors) n += a.length;
@@ -59,7 +72,11 @@ export function batchScaledTargets(ctx: FeatureContext, series: readonly SeriesD
 }
 
 /** Epoch ms of every forecast step `[n, horizon]`. */
-export function batchTimestamps(ctx: FeatureContext, series: readonly SeriesData[], batch: WindowBatch): Float64Array {
+export function batchTimestamps(
+  ctx: FeatureContext,
+  series: readonly SeriesData[],
+  batch: WindowBatch,
+): Float64Array {
   const H = ctx.config.forecastHorizon;
   const out = new Float64Array(batch.n * H);
   for (let r = 0; r < batch.n; r++) {

@@ -1,5 +1,5 @@
-import { createLogger, type Logger, type TwigaSettings } from '@twiga/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createLogger, type Logger, type TwigaSettings } from '@twiga/core';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { authPlugin } from './auth.js';
@@ -10,7 +10,13 @@ import { predictRoute } from './routes/predict.js';
 import { reloadRoute } from './routes/reload.js';
 
 /** The app {@link createApp} returns: Fastify with the zod type provider. */
-export type TwigaApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse<IncomingMessage>, FastifyBaseLogger, ZodTypeProvider>;
+export type TwigaApp = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse<IncomingMessage>,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
 
 /** Options of {@link createApp}. */
 export interface CreateAppOptions {
@@ -28,7 +34,8 @@ export interface CreateAppOptions {
 export async function createApp(options: CreateAppOptions): Promise<TwigaApp> {
   const { settings } = options;
   const logger = options.logger ?? createLogger(settings, { name: 'twiga-serve' });
-  const loader = options.loader ?? new ModelLoader({ checkpointDir: settings.TWIGA_MODEL_CHECKPOINT_DIR, logger });
+  const loader =
+    options.loader ?? new ModelLoader({ checkpointDir: settings.TWIGA_MODEL_CHECKPOINT_DIR, logger });
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: settings.TWIGA_SERVE_BODY_LIMIT,
@@ -41,7 +48,9 @@ export async function createApp(options: CreateAppOptions): Promise<TwigaApp> {
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ error: { code: 'ROUTE_NOT_FOUND', message: `no route ${request.method} ${request.url}` } }),
+    reply
+      .code(404)
+      .send({ error: { code: 'ROUTE_NOT_FOUND', message: `no route ${request.method} ${request.url}` } }),
   );
   if (settings.TWIGA_SERVE_API_KEY === undefined) {
     logger.warn('TWIGA_SERVE_API_KEY is not set: every route is open to anyone who can reach the server');

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
 import { UnauthorizedError } from './errors.js';
 
 /** Options of {@link authPlugin}. */
@@ -20,8 +21,7 @@ export function safeEqual(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-/** Requires `X-API-Key` on every route but the public ones when a key is configured. */
-export const authPlugin: FastifyPluginAsync<AuthOptions> = async (app, options) => {
+const auth: FastifyPluginAsync<AuthOptions> = async (app, options) => {
   const { apiKey } = options;
   if (apiKey === undefined) return;
   const publicPaths = new Set(options.publicPaths ?? ['/health']);
@@ -31,3 +31,9 @@ export const authPlugin: FastifyPluginAsync<AuthOptions> = async (app, options) 
     if (typeof given !== 'string' || !safeEqual(given, apiKey)) throw new UnauthorizedError();
   });
 };
+
+/**
+ * Requires `X-API-Key` on every route but the public ones when a key is configured. Wrapped with
+ * fastify-plugin so its hook applies to routes registered beside it, not only inside its own scope.
+ */
+export const authPlugin = fp(auth, { name: 'twiga-auth', fastify: '5.x' });

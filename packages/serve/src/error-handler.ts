@@ -17,7 +17,11 @@ const FASTIFY_STATUS_CODES: Record<number, ErrorCode> = {
  * from {@link ERROR_STATUS}. Unknown errors are logged with their stack and answered as `INTERNAL`
  * without internals.
  */
-export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+export function errorHandler(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
   const { status, body } = toErrorBody(error);
   if (status >= 500) request.log.error({ err: error }, 'request failed');
   else request.log.info({ code: body.error.code }, 'request rejected');
@@ -33,7 +37,13 @@ export function toErrorBody(error: unknown): { status: number; body: ErrorRespon
     }));
     return {
       status: 400,
-      body: { error: { code: 'REQUEST_INVALID', message: `invalid request: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, details: { issues } } },
+      body: {
+        error: {
+          code: 'REQUEST_INVALID',
+          message: `invalid request: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+          details: { issues },
+        },
+      },
     };
   }
   if (isTwigaError(error) && error.code in ERROR_STATUS) {

@@ -7,7 +7,13 @@ export type { ErrorCode, ServeErrorCode } from './errors.js';
 export { ERROR_STATUS, ModelNotLoadedError, RequestInvalidError, UnauthorizedError } from './errors.js';
 export type { ModelLoaderOptions, ReloadResult, ServedModel } from './model-loader.js';
 export { ModelLoader } from './model-loader.js';
-export type { ErrorResponse, ForecastRequest, ForecastResponse, HealthResponse, ReloadResponse } from './schemas.js';
+export type {
+  ErrorResponse,
+  ForecastRequest,
+  ForecastResponse,
+  HealthResponse,
+  ReloadResponse,
+} from './schemas.js';
 export {
   CheckpointInfoSchema,
   ErrorResponseSchema,

@@ -118,7 +118,11 @@ export class ModelLoader {
   private async loadSlot(): Promise<Slot> {
     const started = performance.now();
     const { forecaster, meta, fromFallback } = await this.store.load();
-    if (fromFallback) this.options.logger?.warn({ version: meta.version }, 'no checkpoint manifest: loaded the newest version');
+    if (fromFallback)
+      this.options.logger?.warn(
+        { version: meta.version },
+        'no checkpoint manifest: loaded the newest version',
+      );
     this.options.logger?.info(
       { version: meta.version, models: meta.models, ms: Math.round(performance.now() - started) },
       'model loaded',

@@ -17,12 +17,23 @@ export interface DemoOptions {
  * that day's temperature, demand withheld), print it beside what actually happened, stop the server.
  */
 export async function demo(options: DemoOptions, log: (line: string) => void): Promise<void> {
-  const outcome = await train({ ...(options.checkpointDir ? { checkpointDir: options.checkpointDir } : {}) }, log);
+  const outcome = await train(
+    { ...(options.checkpointDir ? { checkpointDir: options.checkpointDir } : {}) },
+    log,
+  );
   log('\nstarting the server ...');
-  const server = startServer({ checkpointDir: outcome.checkpointDir, port: '0', stdio: 'pipe', env: { TWIGA_LOG_LEVEL: 'info' } });
+  const server = startServer({
+    checkpointDir: outcome.checkpointDir,
+    port: '0',
+    stdio: 'pipe',
+    env: { TWIGA_LOG_LEVEL: 'info' },
+  });
   try {
     const url = await listeningAddress(server);
-    const health = (await (await fetch(`${url}/health`)).json()) as { status: string; checkpoint: { version: number } };
+    const health = (await (await fetch(`${url}/health`)).json()) as {
+      status: string;
+      checkpoint: { version: number };
+    };
     log(`server at ${url}: health ${health.status}, serving checkpoint version ${health.checkpoint.version}`);
 
     const { records, actual } = await lastDayRequest();
@@ -36,10 +47,14 @@ export async function demo(options: DemoOptions, log: (line: string) => void): P
       timestamps: string[][];
     };
     if (!response.ok) throw new Error(`POST /predict answered ${response.status}: ${JSON.stringify(body)}`);
-    log(`\nPOST /predict → ${response.status}: forecast of Demand (MW) for the next ${body.timestamps[0]!.length} half-hours`);
+    log(
+      `\nPOST /predict → ${response.status}: forecast of Demand (MW) for the next ${body.timestamps[0]!.length} half-hours`,
+    );
     const models = body.forecasts.map((f) => f.model);
     const rows = body.timestamps[0]!.flatMap((ts, h) =>
-      h % 4 === 0 ? [[ts, ...body.forecasts.map((f) => f.predictions[0]![h]![0]!.toFixed(0)), actual[h]!.toFixed(0)]] : [],
+      h % 4 === 0
+        ? [[ts, ...body.forecasts.map((f) => f.predictions[0]![h]![0]!.toFixed(0)), actual[h]!.toFixed(0)]]
+        : [],
     );
     log(table(['time (UTC)', ...models, 'actual'], rows));
     log(`(every 4th step shown; inference ${(body.forecasts[0]!.inference_time * 1000).toFixed(1)} ms)`);

@@ -23,7 +23,11 @@ export interface TrainOutcome {
 /** Train on a CSV (the bundled data by default), evaluate on the held-out tail, save a checkpoint version. */
 export async function train(options: TrainOptions, log: (line: string) => void): Promise<TrainOutcome> {
   const started = performance.now();
-  const settings = loadSettings(options.checkpointDir === undefined ? {} : { overrides: { TWIGA_MODEL_CHECKPOINT_DIR: options.checkpointDir } });
+  const settings = loadSettings(
+    options.checkpointDir === undefined
+      ? {}
+      : { overrides: { TWIGA_MODEL_CHECKPOINT_DIR: options.checkpointDir } },
+  );
   const config = await loadTrainConfig(options.config);
   const forecaster = TwigaForecaster.create({ data: config.data, models: config.models });
   const dataPath = options.data ?? BUNDLED_DATA;
@@ -31,16 +35,24 @@ export async function train(options: TrainOptions, log: (line: string) => void):
   log(`read ${frame.length} rows from ${dataPath}`);
   const { train: trainFrame, validation, test } = splitFrame(frame, forecaster.config, config.split);
   await forecaster.fit(trainFrame, validation ? { validation } : {});
-  log(`fitted ${forecaster.models.map((m) => m.name).join(', ')} on ${forecaster.state.trainWindows} windows`);
+  log(
+    `fitted ${forecaster.models.map((m) => m.name).join(', ')} on ${forecaster.state.trainWindows} windows`,
+  );
   const report = await forecaster.evaluate(test);
-  const store = new CheckpointStore(settings.TWIGA_MODEL_CHECKPOINT_DIR, { retention: settings.TWIGA_CHECKPOINT_RETENTION });
+  const store = new CheckpointStore(settings.TWIGA_MODEL_CHECKPOINT_DIR, {
+    retention: settings.TWIGA_CHECKPOINT_RETENTION,
+  });
   const meta = await store.save(forecaster);
   const trainWindows = forecaster.state.trainWindows;
   await forecaster.close();
   if (!options.json) {
-    log(`\nheld-out metrics (${report.windows} windows, horizon ${report.horizon}, last ${config.split.testFraction * 100}% of the data):`);
+    log(
+      `\nheld-out metrics (${report.windows} windows, horizon ${report.horizon}, last ${config.split.testFraction * 100}% of the data):`,
+    );
     log(metricsTable(report));
-    log(`\nsaved checkpoint version ${meta.version} (${meta.checkpoint_file}) in ${settings.TWIGA_MODEL_CHECKPOINT_DIR}`);
+    log(
+      `\nsaved checkpoint version ${meta.version} (${meta.checkpoint_file}) in ${settings.TWIGA_MODEL_CHECKPOINT_DIR}`,
+    );
   }
   return {
     version: meta.version,

@@ -115,7 +115,8 @@ export class CheckpointStore {
   /** Make version `n` current again (its files are verified first). */
   async rollback(n: number): Promise<VersionMeta> {
     const meta = await this.readMeta(n).catch((err) => {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new CheckpointNotFoundError(this.dir, `version ${n} does not exist`);
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+        throw new CheckpointNotFoundError(this.dir, `version ${n} does not exist`);
       throw err;
     });
     await this.verify(meta);
@@ -151,7 +152,11 @@ export class CheckpointStore {
       out[file] = data;
     }
     for (const file of ['model.onnx', 'pipeline.json']) {
-      if (!(file in out)) throw new CheckpointCorruptError(join(this.dir, meta.checkpoint_file, file), 'is not in the manifest');
+      if (!(file in out))
+        throw new CheckpointCorruptError(
+          join(this.dir, meta.checkpoint_file, file),
+          'is not in the manifest',
+        );
     }
     return out;
   }
@@ -198,7 +203,8 @@ export class CheckpointStore {
       const meta = await this.readMeta(n).catch(() => undefined);
       if (!meta) continue;
       const { mtimeMs } = await stat(join(this.dir, versionDirName(n), VERSION_META_FILE));
-      if (!best || mtimeMs > best.mtime || (mtimeMs === best.mtime && n > best.meta.version)) best = { meta, mtime: mtimeMs };
+      if (!best || mtimeMs > best.mtime || (mtimeMs === best.mtime && n > best.meta.version))
+        best = { meta, mtime: mtimeMs };
     }
     return best?.meta;
   }
@@ -219,7 +225,11 @@ function sha256(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-function parseJson<T>(path: string, text: string, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }): T {
+function parseJson<T>(
+  path: string,
+  text: string,
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } },
+): T {
   let value: unknown;
   try {
     value = JSON.parse(text);

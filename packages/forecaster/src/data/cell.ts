@@ -23,7 +23,9 @@ export function parseTimestampCell(raw: unknown): number | undefined {
   if (raw instanceof Date) return Number.isNaN(raw.getTime()) ? undefined : raw.getTime();
   if (typeof raw !== 'string') return undefined;
   const s = raw.trim();
-  const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$/.exec(s);
+  const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$/.exec(
+    s,
+  );
   if (!m) return undefined;
   const time = m[2] ?? '00:00:00';
   let zone = m[3] ?? 'Z';

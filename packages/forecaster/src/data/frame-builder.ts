@@ -35,7 +35,9 @@ export class FrameBuilder {
     const ts = parseTimestampCell(rawTs);
     if (ts === undefined) {
       throw new DataInvalidError(
-        rawTs === undefined || rawTs === '' ? 'missing timestamp' : `timestamp ${JSON.stringify(rawTs)} does not parse`,
+        rawTs === undefined || rawTs === ''
+          ? 'missing timestamp'
+          : `timestamp ${JSON.stringify(rawTs)} does not parse`,
         { row, column: this.spec.dateColumn },
       );
     }

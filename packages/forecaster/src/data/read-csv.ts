@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import { DataInvalidError } from '../errors.js';
-import { type ColumnSpec, FrameBuilder } from './frame-builder.js';
 import type { Frame } from './frame.js';
+import { type ColumnSpec, FrameBuilder } from './frame-builder.js';
 
 /**
  * Stream a CSV file (header row required) into a {@link Frame}, reading only the columns in `spec`.
@@ -10,7 +10,9 @@ import type { Frame } from './frame.js';
  */
 export async function readCsv(path: string, spec: ColumnSpec): Promise<Frame> {
   const builder = new FrameBuilder(spec);
-  const parser = createReadStream(path).pipe(parse({ bom: true, skip_empty_lines: true, relax_column_count: false }));
+  const parser = createReadStream(path).pipe(
+    parse({ bom: true, skip_empty_lines: true, relax_column_count: false }),
+  );
   let index: Map<string, number> | undefined;
   let row = 0;
   let cells: string[] = [];
@@ -25,7 +27,9 @@ export async function readCsv(path: string, spec: ColumnSpec): Promise<Frame> {
         const wanted = [spec.dateColumn, ...spec.numericColumns, ...(spec.seriesId ? [spec.seriesId] : [])];
         for (const name of wanted) {
           if (!index.has(name)) {
-            throw new DataInvalidError(`column ${name} is not in the file (has: ${record.join(', ')})`, { column: name });
+            throw new DataInvalidError(`column ${name} is not in the file (has: ${record.join(', ')})`, {
+              column: name,
+            });
           }
         }
         continue;
@@ -38,7 +42,11 @@ export async function readCsv(path: string, spec: ColumnSpec): Promise<Frame> {
     if (err instanceof DataInvalidError) throw err;
     const code = (err as { code?: string }).code;
     if (code === 'ENOENT') throw new DataInvalidError(`file ${path} does not exist`, {}, err);
-    throw new DataInvalidError(`CSV ${path} cannot be parsed: ${(err as Error).message}`, { row: row + 1 }, err);
+    throw new DataInvalidError(
+      `CSV ${path} cannot be parsed: ${(err as Error).message}`,
+      { row: row + 1 },
+      err,
+    );
   }
   if (index === undefined) throw new DataInvalidError(`CSV ${path} is empty (no header row)`);
   return builder.build();
@@ -53,7 +61,8 @@ export function fromRecords(records: readonly Record<string, unknown>[], spec: C
   );
   records.forEach((record, i) => {
     for (const name of wanted) {
-      if (!(name in record)) throw new DataInvalidError(`record has no field ${name}`, { row: i + 1, column: name });
+      if (!(name in record))
+        throw new DataInvalidError(`record has no field ${name}`, { row: i + 1, column: name });
     }
     builder.push((column) => record[column], i + 1);
   });

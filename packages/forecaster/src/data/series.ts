@@ -19,10 +19,14 @@ export function toSeries(frame: Frame, cfg: DataPipelineConfig, mode: SeriesMode
   const period = parsePeriod(cfg.period)!;
   const columns = [...cfg.targets, ...covariateColumns(cfg)];
   for (const name of columns) {
-    if (frame.columns[name] === undefined) throw new DataInvalidError(`column ${name} is missing`, { column: name });
+    if (frame.columns[name] === undefined)
+      throw new DataInvalidError(`column ${name} is missing`, { column: name });
     const bad = frame.invalidCells?.[name];
     if (bad && cfg.fill.missing === 'error') {
-      throw new DataInvalidError(`value ${JSON.stringify(bad.value)} is not a number`, { row: bad.row, column: name });
+      throw new DataInvalidError(`value ${JSON.stringify(bad.value)} is not a number`, {
+        row: bad.row,
+        column: name,
+      });
     }
   }
   const groups = groupRows(frame);
@@ -66,13 +70,17 @@ function regularize(
     const cur = frame.timestamps[rows[k]!]!;
     const step = cur - prev;
     if (step === 0) throw new DataInvalidError(`duplicate timestamp ${iso(cur)}`, where(rows[k]!));
-    if (step < 0) throw new DataInvalidError(`timestamp ${iso(cur)} is earlier than the row before`, where(rows[k]!));
+    if (step < 0)
+      throw new DataInvalidError(`timestamp ${iso(cur)} is earlier than the row before`, where(rows[k]!));
     if (step % period !== 0) {
       throw new DataInvalidError(`timestamp ${iso(cur)} is off the ${cfg.period} grid`, where(rows[k]!));
     }
     if (step > period) {
       if (cfg.fill.gaps === 'error') {
-        throw new DataInvalidError(`gap: ${step / period - 1} missing step(s) before ${iso(cur)}`, where(rows[k]!));
+        throw new DataInvalidError(
+          `gap: ${step / period - 1} missing step(s) before ${iso(cur)}`,
+          where(rows[k]!),
+        );
       }
       length += step / period - 1;
     }
@@ -110,8 +118,8 @@ function checkMissing(series: SeriesData, cfg: DataPipelineConfig, mode: SeriesM
   let end = series.length;
   if (mode === 'predict') {
     // The horizon rows: trailing rows whose targets are all empty.
+    // All rows may be horizon rows: the history then comes from the checkpoint's stored tail.
     while (end > 0 && cfg.targets.every((t) => Number.isNaN(series.columns[t]![end - 1]!))) end--;
-    if (end === 0) throw new DataInvalidError('no row has target values', { column: cfg.targets[0]! });
   }
   const covariates = covariateColumns(cfg);
   const futureNeeded = futureRowsNeeded(cfg);
@@ -124,11 +132,16 @@ function checkMissing(series: SeriesData, cfg: DataPipelineConfig, mode: SeriesM
       if (!Number.isNaN(col[i]!)) continue;
       if (cfg.fill.missing === 'error' || i === 0) {
         const row = series.sourceRows[i]!;
-        throw new DataInvalidError(i === 0 && cfg.fill.missing !== 'error' ? 'first value is missing and cannot be filled' : 'missing value', {
-          column: name,
-          ...(row > 0 ? { row } : {}),
-          ...(series.id ? { series: series.id } : {}),
-        });
+        throw new DataInvalidError(
+          i === 0 && cfg.fill.missing !== 'error'
+            ? 'first value is missing and cannot be filled'
+            : 'missing value',
+          {
+            column: name,
+            ...(row > 0 ? { row } : {}),
+            ...(series.id ? { series: series.id } : {}),
+          },
+        );
       }
       fillAt(col, i, limit, cfg.fill.missing);
     }

@@ -1,4 +1,4 @@
-import { futureRowsNeeded, historyRowsNeeded, type DataPipelineConfig } from '../config.js';
+import { type DataPipelineConfig, futureRowsNeeded, historyRowsNeeded } from '../config.js';
 import type { SeriesData } from '../data/frame.js';
 import { DataInvalidError } from '../errors.js';
 

@@ -81,7 +81,12 @@ export function buildFeatures(
  * Write the scaled targets y[t+1..t+H] of each anchor into `out`, row-major `[anchor][h][target]`,
  * the layout every model predicts.
  */
-export function buildTargets(ctx: FeatureContext, series: SeriesData, anchors: ArrayLike<number>, out: Float64Array): void {
+export function buildTargets(
+  ctx: FeatureContext,
+  series: SeriesData,
+  anchors: ArrayLike<number>,
+  out: Float64Array,
+): void {
   const { config: cfg, scaler } = ctx;
   const H = cfg.forecastHorizon;
   const T = cfg.targets.length;

@@ -22,7 +22,12 @@ export function calendarPhase(feature: CalendarFeature, ms: number): number {
 }
 
 /** Write sin and cos of the feature's phase at `out[offset]` and `out[offset + 1]`. */
-export function writeCalendarPair(feature: CalendarFeature, ms: number, out: Float32Array | Float64Array, offset: number): void {
+export function writeCalendarPair(
+  feature: CalendarFeature,
+  ms: number,
+  out: Float32Array | Float64Array,
+  offset: number,
+): void {
   const angle = TWO_PI * calendarPhase(feature, ms);
   out[offset] = Math.sin(angle);
   out[offset + 1] = Math.cos(angle);

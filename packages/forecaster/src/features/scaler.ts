@@ -15,7 +15,11 @@ export type ScalerState = Record<string, ColumnScaling>;
  * `robust`: median and inter-quartile range; `none`: identity. A constant column gets scale 1 so it
  * never divides by zero.
  */
-export function fitScaler(series: readonly SeriesData[], columns: readonly string[], kind: DataPipelineConfig['scaling']): ScalerState {
+export function fitScaler(
+  series: readonly SeriesData[],
+  columns: readonly string[],
+  kind: DataPipelineConfig['scaling'],
+): ScalerState {
   const state: ScalerState = {};
   for (const name of columns) {
     if (kind === 'none') {

@@ -11,7 +11,12 @@ export interface LinearHead {
 }
 
 /** Score rows with a linear head in TypeScript (float64): the reference the ONNX graph is tested against. */
-export function scoreLinearHead(head: LinearHead, features: ArrayLike<number>, nRows: number, out: Float64Array): void {
+export function scoreLinearHead(
+  head: LinearHead,
+  features: ArrayLike<number>,
+  nRows: number,
+  out: Float64Array,
+): void {
   const { nFeatures: p, nOutputs: k, weights, bias } = head;
   for (let r = 0; r < nRows; r++) {
     const o = r * k;

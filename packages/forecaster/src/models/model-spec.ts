@@ -18,9 +18,19 @@ export const SeasonalNaiveParamsSchema = z
 
 /** One model to train: a type and its parameters; `name` labels it in metrics and responses. */
 export const ModelSpecSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('linear'), name: z.string().min(1).optional(), params: LinearParamsSchema.default({ alpha: 1 }) }).strict(),
   z
-    .object({ type: z.literal('seasonal-naive'), name: z.string().min(1).optional(), params: SeasonalNaiveParamsSchema.default({}) })
+    .object({
+      type: z.literal('linear'),
+      name: z.string().min(1).optional(),
+      params: LinearParamsSchema.default({ alpha: 1 }),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('seasonal-naive'),
+      name: z.string().min(1).optional(),
+      params: SeasonalNaiveParamsSchema.default({}),
+    })
     .strict(),
 ]);
 

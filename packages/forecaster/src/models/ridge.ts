@@ -9,8 +9,16 @@ import type { LinearHead } from './linear-head.js';
  * The intercept is handled by centring X and Y, which is exactly equivalent to an unpenalised
  * intercept column and keeps the system well conditioned.
  */
-export function fitRidge(x: Float64Array, y: Float64Array, n: number, p: number, k: number, alpha: number): LinearHead {
-  if (n === 0) throw new ConfigInvalidError('no training windows: the training data is shorter than history + horizon');
+export function fitRidge(
+  x: Float64Array,
+  y: Float64Array,
+  n: number,
+  p: number,
+  k: number,
+  alpha: number,
+): LinearHead {
+  if (n === 0)
+    throw new ConfigInvalidError('no training windows: the training data is shorter than history + horizon');
   const xMean = new Float64Array(p);
   const yMean = new Float64Array(k);
   for (let r = 0; r < n; r++) {
@@ -57,9 +65,10 @@ export function solveCholesky(a: Float64Array, b: Float64Array, p: number, k: nu
     let d = l[j * p + j]!;
     for (let m = 0; m < j; m++) d -= l[j * p + m]! ** 2;
     if (d <= 1e-12) {
-      throw new ConfigInvalidError('ridge system is singular: raise alpha or remove constant/duplicate features', [
-        { path: 'models.params.alpha', message: 'must be > 0 for collinear features' },
-      ]);
+      throw new ConfigInvalidError(
+        'ridge system is singular: raise alpha or remove constant/duplicate features',
+        [{ path: 'models.params.alpha', message: 'must be > 0 for collinear features' }],
+      );
     }
     const djj = Math.sqrt(d);
     l[j * p + j] = djj;

@@ -8,7 +8,11 @@ import type { LinearHead } from './linear-head.js';
  * h' = ((h − 1) mod s) + 1. Every value it needs is already a feature (lookback or seasonal lag), so it
  * is a linear head whose weights select those features — the same ONNX graph as any linear model.
  */
-export function seasonalNaiveHead(cfg: DataPipelineConfig, layout: FeatureLayout, seasonLength: number): LinearHead {
+export function seasonalNaiveHead(
+  cfg: DataPipelineConfig,
+  layout: FeatureLayout,
+  seasonLength: number,
+): LinearHead {
   const H = cfg.forecastHorizon;
   const T = cfg.targets.length;
   const p = layout.width;
@@ -27,7 +31,12 @@ export function seasonalNaiveHead(cfg: DataPipelineConfig, layout: FeatureLayout
       if (feature === undefined) {
         throw new ConfigInvalidError(
           `seasonal-naive with season ${seasonLength} needs lookbackWindowSize ≥ ${seasonLength} or lag ${seasonLength}`,
-          [{ path: 'data.lookbackWindowSize', message: `at least ${seasonLength}, or add ${seasonLength} to lags` }],
+          [
+            {
+              path: 'data.lookbackWindowSize',
+              message: `at least ${seasonLength}, or add ${seasonLength} to lags`,
+            },
+          ],
         );
       }
       weights[feature * k + (h - 1) * T + ti] = 1;

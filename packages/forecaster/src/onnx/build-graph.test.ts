@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ModelInvalidError } from '../errors.js';
 import {
   buildLinearModel,
   decodeModel,
@@ -15,7 +16,6 @@ import {
   stringsAttr,
   tensorValueInfo,
 } from './build-graph.js';
-import { ModelInvalidError } from '../errors.js';
 import { AttributeType, DataType } from './onnx-proto.js';
 import { OnnxScorer } from './scorer.js';
 

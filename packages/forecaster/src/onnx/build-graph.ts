@@ -249,7 +249,9 @@ function checkTensorSize(name: string, dims: readonly number[], length: number):
     size *= d;
   }
   if (size !== length) {
-    throw new ModelInvalidError(`tensor ${name}: dims [${dims.join(', ')}] need ${size} values, got ${length}`);
+    throw new ModelInvalidError(
+      `tensor ${name}: dims [${dims.join(', ')}] need ${size} values, got ${length}`,
+    );
   }
 }
 

@@ -73,7 +73,9 @@ export class OnnxScorer {
     for (const name of this.outputNames) {
       const data = results[name]?.data;
       if (!(data instanceof Float32Array)) {
-        throw new ModelInvalidError(`output ${name} is ${results[name]?.type ?? 'missing'}, expected float32`);
+        throw new ModelInvalidError(
+          `output ${name} is ${results[name]?.type ?? 'missing'}, expected float32`,
+        );
       }
       out[name] = data;
     }

@@ -6,14 +6,25 @@ import { HealthResponseSchema } from '../schemas.js';
 export const healthRoute: FastifyPluginAsyncZod<{ loader: ModelLoader }> = async (app, { loader }) => {
   app.get('/health', { schema: { response: { 200: HealthResponseSchema } } }, async () => {
     const model = loader.current;
-    if (!model) return { status: 'degraded' as const, models: [], forecast_horizon: null, targets: [], checkpoint: null };
+    if (!model)
+      return {
+        status: 'degraded' as const,
+        models: [],
+        forecast_horizon: null,
+        targets: [],
+        checkpoint: null,
+      };
     const { config, models } = model.forecaster.state;
     return {
       status: 'ok' as const,
       models: models.map((m) => m.name),
       forecast_horizon: config.forecastHorizon,
       targets: config.targets,
-      checkpoint: { version: model.meta.version, saved_at: model.meta.saved_at, model_type: model.meta.model_type },
+      checkpoint: {
+        version: model.meta.version,
+        saved_at: model.meta.saved_at,
+        model_type: model.meta.model_type,
+      },
     };
   });
 };

@@ -1,7 +1,12 @@
 import { combinePredictions, fromRecords, type RawPrediction } from '@twiga/forecaster';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ModelLoader } from '../model-loader.js';
-import { ErrorResponseSchema, ForecastRequestSchema, type ForecastResponse, ForecastResponseSchema } from '../schemas.js';
+import {
+  ErrorResponseSchema,
+  ForecastRequestSchema,
+  type ForecastResponse,
+  ForecastResponseSchema,
+} from '../schemas.js';
 
 /** `POST /predict`: forecasts of every model in the checkpoint for the newest window of each series. */
 export const predictRoute: FastifyPluginAsyncZod<{ loader: ModelLoader }> = async (app, { loader }) => {
@@ -17,7 +22,9 @@ export const predictRoute: FastifyPluginAsyncZod<{ loader: ModelLoader }> = asyn
       loader.use(async ({ forecaster, meta }): Promise<ForecastResponse> => {
         const started = performance.now();
         const frame = fromRecords(request.body.records, forecaster.columnSpec());
-        const predictions = await forecaster.predict(frame, { prepareTestData: request.body.prepare_test_data });
+        const predictions = await forecaster.predict(frame, {
+          prepareTestData: request.body.prepare_test_data,
+        });
         const strategy = request.body.ensemble_strategy;
         if (strategy !== undefined && predictions.length > 1) {
           const mae = forecaster.state.validationMae;
@@ -30,7 +37,11 @@ export const predictRoute: FastifyPluginAsyncZod<{ loader: ModelLoader }> = asyn
         const seconds = (performance.now() - started) / 1000;
         const first = predictions[0]!;
         return {
-          forecasts: predictions.map((p) => ({ model: p.model, predictions: toNested(p), inference_time: seconds })),
+          forecasts: predictions.map((p) => ({
+            model: p.model,
+            predictions: toNested(p),
+            inference_time: seconds,
+          })),
           targets: [...first.targets],
           forecast_horizon: first.shape[1],
           timestamps: toTimestamps(first),
@@ -58,5 +69,7 @@ function toNested(p: RawPrediction): number[][][] {
 
 function toTimestamps(p: RawPrediction): string[][] {
   const [n, H] = p.shape;
-  return Array.from({ length: n }, (_, i) => Array.from(p.timestamps.subarray(i * H, (i + 1) * H), (ms) => new Date(ms).toISOString()));
+  return Array.from({ length: n }, (_, i) =>
+    Array.from(p.timestamps.subarray(i * H, (i + 1) * H), (ms) => new Date(ms).toISOString()),
+  );
 }

@@ -6,7 +6,11 @@ import { ErrorResponseSchema, ReloadResponseSchema } from '../schemas.js';
 export const reloadRoute: FastifyPluginAsyncZod<{ loader: ModelLoader }> = async (app, { loader }) => {
   app.post(
     '/reload',
-    { schema: { response: { 200: ReloadResponseSchema, '4xx': ErrorResponseSchema, '5xx': ErrorResponseSchema } } },
+    {
+      schema: {
+        response: { 200: ReloadResponseSchema, '4xx': ErrorResponseSchema, '5xx': ErrorResponseSchema },
+      },
+    },
     async () => {
       const { previous, current } = await loader.reload();
       return {

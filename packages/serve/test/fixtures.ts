@@ -1,0 +1,73 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadSettings, type SettingsInput, type TwigaSettings } from '@twiga/core';
+import { CheckpointStore, fromRecords, TwigaForecaster, type VersionMeta } from '@twiga/forecaster';
+
+/** Hourly synthetic demand with a daily cycle and a known-ahead temperature, deterministic. */
+export function syntheticRecords(
+  rows: number,
+  start = Date.UTC(2024, 0, 1),
+): Record<string, string | number | null>[] {
+  const out: Record<string, string | number | null>[] = [];
+  for (let i = 0; i < rows; i++) {
+    const temp = 20 + 5 * Math.sin((2 * Math.PI * i) / 24 + 1);
+    out.push({
+      time: new Date(start + i * 3_600_000).toISOString(),
+      load: 100 + 10 * Math.sin((2 * Math.PI * i) / 24) + 0.5 * temp + ((i * 7919) % 13) / 13,
+      temp,
+    });
+  }
+  return out;
+}
+
+/** The small pipeline the server tests train: 24 h lookback, 6 h horizon, temperature known ahead. */
+export const TEST_CONFIG = {
+  data: {
+    dateColumn: 'time',
+    targets: ['load'],
+    period: '1h',
+    lookbackWindowSize: 24,
+    forecastHorizon: 6,
+    lags: [24],
+    calendarFeatures: ['hour' as const],
+    exogenousFeatures: ['temp'],
+  },
+  models: [{ type: 'seasonal-naive' as const }, { type: 'linear' as const, params: { alpha: 0.1 } }],
+};
+
+/** Train on synthetic data and save one checkpoint version into `dir`. */
+export async function saveCheckpoint(dir: string, rows = 400, alpha = 0.1): Promise<VersionMeta> {
+  const forecaster = TwigaForecaster.create({
+    data: TEST_CONFIG.data,
+    models: [{ type: 'seasonal-naive' }, { type: 'linear', params: { alpha } }],
+  });
+  await forecaster.fit(fromRecords(syntheticRecords(rows), forecaster.columnSpec()));
+  const meta = await new CheckpointStore(dir).save(forecaster);
+  await forecaster.close();
+  return meta;
+}
+
+/** A temp checkpoint dir plus settings pointing at it; `cleanup` removes it. */
+export async function tempSettings(
+  overrides: SettingsInput = {},
+): Promise<{ dir: string; settings: TwigaSettings; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'twiga-serve-'));
+  const settings = loadSettings({
+    env: {},
+    envFile: false,
+    overrides: { TWIGA_MODEL_CHECKPOINT_DIR: dir, TWIGA_LOG_LEVEL: 'silent', ...overrides },
+  });
+  return { dir, settings, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** A valid /predict body: the last `history` rows plus `future` rows whose load is withheld. */
+export function predictBody(
+  history = 24,
+  future = 6,
+  total = 400,
+): { records: Record<string, string | number | null>[] } {
+  const all = syntheticRecords(total + future);
+  const records = all.slice(total - history).map((r, i) => (i >= history ? { ...r, load: null } : r));
+  return { records };
+}
