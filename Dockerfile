@@ -23,19 +23,24 @@ ENV ONNXRUNTIME_NODE_INSTALL=skip \
 
 COPY . .
 
-# Full install (tsc lives in the root devDependencies), build every workspace project, then reinstall
-# with --prod, which removes the devDependencies again. `npx` puts its pnpm on PATH for the nested
-# `pnpm -r run build` of the root `build` script.
+# Full install (tsc lives in the root devDependencies) and build of every workspace project; then a clean
+# install with --prod into fresh node_modules (pnpm 12's `install --prod` over a full install unlinks the
+# devDependencies but leaves them in node_modules/.pnpm). `npx` puts its pnpm on PATH for the nested
+# `pnpm -r run build` of the root `build` script. The store is a cache mount, so it is not in any layer.
 RUN --mount=type=cache,id=twiga-npm,target=/root/.npm \
-    --mount=type=cache,id=twiga-pnpm-store,target=/root/.local/share/pnpm/store \
-    npx -y pnpm@12.4.2 install --frozen-lockfile \
+    --mount=type=cache,id=twiga-pnpm-store,target=/pnpm/store \
+    npx -y pnpm@12.4.2 install --frozen-lockfile --store-dir /pnpm/store \
  && npx -y pnpm@12.4.2 build \
- && npx -y pnpm@12.4.2 install --frozen-lockfile --prod
+ && rm -rf node_modules packages/*/node_modules apps/*/node_modules \
+ && npx -y pnpm@12.4.2 install --frozen-lockfile --prod --offline --store-dir /pnpm/store
 
 # Assemble the runtime tree in /out: per workspace project only package.json, dist and node_modules
 # (its links to workspace siblings and third-party packages); the root node_modules holds the store
 # those links point into. No sources, tests or devDependencies. `cp -a` keeps the relative symlinks.
-# onnxruntime-node ships CPU binaries for every OS and CPU (~200 MB): keep only this platform's.
+# onnxruntime-node ships CPU binaries for every OS and CPU (~200 MB): keep only this platform's. Files become
+# world-readable (the runtime user is not root). Last, both entry points run `--help` from /out, which loads
+# their whole module graphs (the ONNX Runtime binding included), so a pruning or linking mistake fails the
+# build instead of the container.
 RUN set -eu; \
     mkdir -p /out; \
     cp -a package.json pnpm-workspace.yaml node_modules data /out/; \
@@ -50,9 +55,11 @@ RUN set -eu; \
     for bin in /out/node_modules/.pnpm/onnxruntime-node@*/node_modules/onnxruntime-node/bin/napi-v*/*/*; do \
       case "$bin" in */"$keep") ;; *) rm -rf "$bin" ;; esac; \
     done; \
-    test -f /out/apps/server/dist/main.js; \
-    test -f /out/apps/runner/dist/cli.js; \
-    test -f /out/data/vic_elec.csv
+    chmod -R a+rX /out; \
+    test -f /out/data/vic_elec.csv; \
+    cd /out; \
+    node apps/server/dist/main.js --help > /dev/null; \
+    node apps/runner/dist/cli.js --help > /dev/null
 
 # ---------------------------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime

@@ -44,8 +44,8 @@ export const DEFAULT_TRAIN_CONFIG = Object.freeze({
     scaling: 'standard',
   },
   models: [
-    { type: 'seasonal-naive', params: {} },
-    { type: 'linear', params: { alpha: 1 } },
+    { name: 'seasonal-naive', params: {} },
+    { name: 'linear', params: { alpha: 1 } },
   ],
   split: { testFraction: 0.2, validationFraction: 0.1 },
 } as const);

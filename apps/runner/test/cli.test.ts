@@ -14,10 +14,14 @@ const TSX = new URL('../../../node_modules/tsx/dist/loader.mjs', import.meta.url
 /** Run the CLI from source (tsx, workspace packages resolved to their sources). */
 async function twiga(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', TSX, '--conditions', 'source', CLI, ...args], {
-      cwd,
-      env: { ...process.env, TWIGA_LOG_LEVEL: 'silent' },
-    });
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['--import', TSX, '--conditions', 'source', CLI, ...args],
+      {
+        cwd,
+        env: { ...process.env, TWIGA_LOG_LEVEL: 'silent' },
+      },
+    );
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -30,14 +34,23 @@ function csv(rows: number): string {
   const lines = ['ts,y,x'];
   for (let i = 0; i < rows; i++) {
     const t = new Date(Date.UTC(2024, 0, 1) + i * 3_600_000).toISOString();
-    lines.push(`${t},${(50 + 10 * Math.sin((2 * Math.PI * i) / 24) + (i % 7) / 7).toFixed(4)},${(i % 24) / 24}`);
+    lines.push(
+      `${t},${(50 + 10 * Math.sin((2 * Math.PI * i) / 24) + (i % 7) / 7).toFixed(4)},${(i % 24) / 24}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
 
 const CONFIG = {
-  data: { dateColumn: 'ts', targets: ['y'], period: '1h', lookbackWindowSize: 24, forecastHorizon: 6, historicalFeatures: ['x'] },
-  models: [{ type: 'seasonal-naive' }, { type: 'linear', params: { alpha: 0.5 } }],
+  data: {
+    dateColumn: 'ts',
+    targets: ['y'],
+    period: '1h',
+    lookbackWindowSize: 24,
+    forecastHorizon: 6,
+    historicalFeatures: ['x'],
+  },
+  models: [{ name: 'seasonal-naive' }, { name: 'linear', params: { alpha: 0.5 } }],
   split: { testFraction: 0.2, validationFraction: 0.1 },
 };
 
@@ -49,13 +62,22 @@ describe('twiga CLI', () => {
     await writeFile(join(dir, 'config.json'), JSON.stringify(CONFIG));
     await writeFile(
       join(dir, 'config.yaml'),
-      `data:\n  dateColumn: ts\n  targets: [y]\n  period: 1h\n  lookbackWindowSize: 24\n  forecastHorizon: 6\nmodels:\n  - type: seasonal-naive\n  - type: linear\n`,
+      `data:\n  dateColumn: ts\n  targets: [y]\n  period: 1h\n  lookbackWindowSize: 24\n  forecastHorizon: 6\nmodels:\n  - name: seasonal-naive\n  - name: linear\n`,
     );
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it('train --json writes checkpoint versions 1 then 2 and reports metrics per model', async () => {
-    const args = ['train', '--data', 'data.csv', '--config', 'config.json', '--checkpoint-dir', 'ck', '--json'];
+    const args = [
+      'train',
+      '--data',
+      'data.csv',
+      '--config',
+      'config.json',
+      '--checkpoint-dir',
+      'ck',
+      '--json',
+    ];
     const first = await twiga(args, dir);
     expect(first.code).toBe(0);
     const out = JSON.parse(first.stdout);
@@ -71,7 +93,10 @@ describe('twiga CLI', () => {
   }, 60_000);
 
   it('train prints a metrics table against seasonal naive, with YAML config', async () => {
-    const res = await twiga(['train', '--data', 'data.csv', '--config', 'config.yaml', '--checkpoint-dir', 'ck-yaml'], dir);
+    const res = await twiga(
+      ['train', '--data', 'data.csv', '--config', 'config.yaml', '--checkpoint-dir', 'ck-yaml'],
+      dir,
+    );
     expect(res.code).toBe(0);
     expect(res.stdout).toMatch(/MAE\/naive/);
     expect(res.stdout).toMatch(/saved checkpoint version 1/);
@@ -82,8 +107,12 @@ describe('twiga CLI', () => {
     const parsed = JSON.parse(list.stdout);
     expect(parsed.current).toBe(2);
     expect(parsed.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
-    expect((await twiga(['checkpoints', 'rollback', '--to', '1', '--checkpoint-dir', 'ck'], dir)).code).toBe(0);
-    const after = JSON.parse((await twiga(['checkpoints', 'list', '--checkpoint-dir', 'ck', '--json'], dir)).stdout);
+    expect((await twiga(['checkpoints', 'rollback', '--to', '1', '--checkpoint-dir', 'ck'], dir)).code).toBe(
+      0,
+    );
+    const after = JSON.parse(
+      (await twiga(['checkpoints', 'list', '--checkpoint-dir', 'ck', '--json'], dir)).stdout,
+    );
     expect(after.current).toBe(1);
     const missing = await twiga(['checkpoints', 'rollback', '--to', '9', '--checkpoint-dir', 'ck'], dir);
     expect(missing.code).toBe(2);
@@ -91,8 +120,14 @@ describe('twiga CLI', () => {
   }, 60_000);
 
   it('an unknown config key is an error naming it (exit 2, no stack trace)', async () => {
-    await writeFile(join(dir, 'bad.json'), JSON.stringify({ ...CONFIG, data: { ...CONFIG.data, lookback: 3 } }));
-    const res = await twiga(['train', '--data', 'data.csv', '--config', 'bad.json', '--checkpoint-dir', 'ck-bad'], dir);
+    await writeFile(
+      join(dir, 'bad.json'),
+      JSON.stringify({ ...CONFIG, data: { ...CONFIG.data, lookback: 3 } }),
+    );
+    const res = await twiga(
+      ['train', '--data', 'data.csv', '--config', 'bad.json', '--checkpoint-dir', 'ck-bad'],
+      dir,
+    );
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(/CONFIG_INVALID/);
     expect(res.stderr).toMatch(/data: unknown key\(s\): lookback/);
@@ -103,7 +138,10 @@ describe('twiga CLI', () => {
     const lines = csv(600).split('\n');
     lines[10] = lines[10]!.replace(/,([^,]+),/, ',oops,');
     await writeFile(join(dir, 'bad.csv'), lines.join('\n'));
-    const res = await twiga(['train', '--data', 'bad.csv', '--config', 'config.json', '--checkpoint-dir', 'ck-bad'], dir);
+    const res = await twiga(
+      ['train', '--data', 'bad.csv', '--config', 'config.json', '--checkpoint-dir', 'ck-bad'],
+      dir,
+    );
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(/DATA_INVALID/);
     expect(res.stderr).toMatch(/row 10, column y/);

@@ -23,7 +23,7 @@ export function fitHeads(
   let x: Float64Array | undefined;
   let y: Float64Array | undefined;
   return models.map((m) => {
-    switch (m.type) {
+    switch (m.name) {
       case 'seasonal-naive':
         return seasonalNaiveHead(ctx.config, ctx.layout, seasonLength);
       case 'linear': {
@@ -46,5 +46,5 @@ export function fitHeads(
 
 /** Compile-time exhaustiveness: a new model type without a case here fails to type-check. */
 function unknownModel(model: never): never {
-  throw new ConfigInvalidError(`unknown model type ${(model as { type: string }).type}`);
+  throw new ConfigInvalidError(`unknown model type ${(model as { name: string }).name}`);
 }

@@ -39,8 +39,8 @@ export const ForecasterOptionsSchema = z
       .array(ModelSpecSchema)
       .min(1)
       .default([
-        { type: 'seasonal-naive', params: {} },
-        { type: 'linear', params: { alpha: 1 } },
+        { name: 'seasonal-naive', params: {} },
+        { name: 'linear', params: { alpha: 1 } },
       ]),
   })
   .strict();
@@ -102,14 +102,14 @@ export class TwigaForecaster {
     }
     const names = new Set<string>();
     const models = parsed.data.models.map((m, i) => {
-      const name = m.name ?? m.type;
-      if (names.has(name)) {
-        throw new ConfigInvalidError(`two models are named ${name}`, [
-          { path: `models.${i}.name`, message: 'must be unique' },
+      const label = m.label ?? m.name;
+      if (names.has(label)) {
+        throw new ConfigInvalidError(`two models are labelled ${label}: give one a distinct label`, [
+          { path: `models.${i}.label`, message: 'must be unique' },
         ]);
       }
-      names.add(name);
-      return { ...m, name } as NamedModel;
+      names.add(label);
+      return { ...m, label } as NamedModel;
     });
     return new TwigaForecaster(parsed.data.data, models);
   }
@@ -164,11 +164,11 @@ export class TwigaForecaster {
     const onnx = buildLinearModel({
       nFeatures: ctx.layout.width,
       outputs: this.models.map((m, i) => ({
-        name: m.name,
+        name: m.label,
         weights: Float32Array.from(heads[i]!.weights),
         bias: Float32Array.from(heads[i]!.bias),
       })),
-      docString: `Twiga-TS forecaster: ${this.models.map((m) => m.name).join(', ')}`,
+      docString: `Twiga-TS forecaster: ${this.models.map((m) => m.label).join(', ')}`,
     });
     const scorer = await OnnxScorer.fromBytes(onnx);
     const state: PipelineState = {
@@ -179,7 +179,7 @@ export class TwigaForecaster {
       scaler,
       periodMs: ctx.periodMs,
       seasonLength,
-      validationMae: Object.fromEntries(this.models.map((m) => [m.name, null])),
+      validationMae: Object.fromEntries(this.models.map((m) => [m.label, null])),
       tails: series.map((s) => tailOf(s, cfg)),
       trainedAt: new Date().toISOString(),
       trainWindows: anchors.reduce((a, b) => a + b.length, 0),
@@ -188,7 +188,7 @@ export class TwigaForecaster {
     this.fitted = { state, ctx, scorer, onnx };
     if (options.validation) {
       const report = await this.evaluate(options.validation);
-      for (const m of this.models) state.validationMae[m.name] = report.models[m.name]!.overall.mae;
+      for (const m of this.models) state.validationMae[m.label] = report.models[m.label]!.overall.mae;
     }
   }
 
@@ -243,8 +243,8 @@ export class TwigaForecaster {
     const seriesIds = Array.from(batch.seriesIndex, (i) => series[i]!.id);
     const T = cfg.targets.length;
     const predictions = this.models.map((m): RawPrediction => {
-      const raw = outputs[m.name];
-      if (raw === undefined) throw new ConfigInvalidError(`the ONNX graph has no output ${m.name}`);
+      const raw = outputs[m.label];
+      if (raw === undefined) throw new ConfigInvalidError(`the ONNX graph has no output ${m.label}`);
       const loc = new Float64Array(raw.length);
       for (let i = 0; i < raw.length; i++) {
         const { center, scale } = ctx.scaler[cfg.targets[i % T]!]!;
@@ -252,7 +252,7 @@ export class TwigaForecaster {
       }
       return {
         kind: 'point',
-        model: m.name,
+        model: m.label,
         targets: cfg.targets,
         shape: [batch.n, cfg.forecastHorizon, T],
         loc,
@@ -273,8 +273,8 @@ export class TwigaForecaster {
   }
 
   private seasonLength(): number {
-    const naive = this.models.find((m) => m.type === 'seasonal-naive');
-    const explicit = naive?.type === 'seasonal-naive' ? naive.params.seasonLength : undefined;
+    const naive = this.models.find((m) => m.name === 'seasonal-naive');
+    const explicit = naive?.name === 'seasonal-naive' ? naive.params.seasonLength : undefined;
     return explicit ?? defaultSeasonLength(parsePeriod(this.config.period)!);
   }
 

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { DataPipelineConfigSchema } from './config.js';
 import { ModelSpecSchema } from './models/model-spec.js';
 
-/** A model as trained: its spec with the name resolved. */
-export const NamedModelSchema = z.intersection(ModelSpecSchema, z.object({ name: z.string().min(1) }));
-/** A model spec with its resolved name. */
+/** A model as trained: its spec with the label resolved. */
+export const NamedModelSchema = z.intersection(ModelSpecSchema, z.object({ label: z.string().min(1) }));
+/** A model spec with its resolved label. */
 export type NamedModel = z.output<typeof NamedModelSchema>;
 
 /** The last rows of each training series, kept so a client may send only its newest rows. */

@@ -33,14 +33,14 @@ export const TEST_CONFIG = {
     calendarFeatures: ['hour' as const],
     exogenousFeatures: ['temp'],
   },
-  models: [{ type: 'seasonal-naive' as const }, { type: 'linear' as const, params: { alpha: 0.1 } }],
+  models: [{ name: 'seasonal-naive' as const }, { name: 'linear' as const, params: { alpha: 0.1 } }],
 };
 
 /** Train on synthetic data and save one checkpoint version into `dir`. */
 export async function saveCheckpoint(dir: string, rows = 400, alpha = 0.1): Promise<VersionMeta> {
   const forecaster = TwigaForecaster.create({
     data: TEST_CONFIG.data,
-    models: [{ type: 'seasonal-naive' }, { type: 'linear', params: { alpha } }],
+    models: [{ name: 'seasonal-naive' }, { name: 'linear', params: { alpha } }],
   });
   await forecaster.fit(fromRecords(syntheticRecords(rows), forecaster.columnSpec()));
   const meta = await new CheckpointStore(dir).save(forecaster);

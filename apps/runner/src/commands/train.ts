@@ -36,7 +36,7 @@ export async function train(options: TrainOptions, log: (line: string) => void):
   const { train: trainFrame, validation, test } = splitFrame(frame, forecaster.config, config.split);
   await forecaster.fit(trainFrame, validation ? { validation } : {});
   log(
-    `fitted ${forecaster.models.map((m) => m.name).join(', ')} on ${forecaster.state.trainWindows} windows`,
+    `fitted ${forecaster.models.map((m) => m.label).join(', ')} on ${forecaster.state.trainWindows} windows`,
   );
   const report = await forecaster.evaluate(test);
   const store = new CheckpointStore(settings.TWIGA_MODEL_CHECKPOINT_DIR, {

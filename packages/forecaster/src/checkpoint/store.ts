@@ -62,12 +62,12 @@ export class CheckpointStore {
       await writeFileAtomic(join(versionDir, file), data);
       files[file] = sha256(data);
     }
-    const primary = forecaster.models.find((m) => m.type !== 'seasonal-naive') ?? forecaster.models[0]!;
+    const primary = forecaster.models.find((m) => m.name !== 'seasonal-naive') ?? forecaster.models[0]!;
     const meta: VersionMeta = {
       version,
       checkpoint_file: name,
-      model_type: primary.type,
-      models: forecaster.models.map((m) => m.name),
+      model_type: primary.name,
+      models: forecaster.models.map((m) => m.label),
       saved_at: new Date().toISOString(),
       files,
       package_version: FORECASTER_VERSION,
@@ -209,13 +209,16 @@ export class CheckpointStore {
     return best?.meta;
   }
 
-  /** Delete the oldest versions beyond retention; never the current one. Runs under the manifest lock. */
+  /**
+   * Delete the oldest complete versions beyond retention; never the current one, and never a directory
+   * without its checkpoint.json (a save still being written by another process). Runs under the lock.
+   */
   private async prune(): Promise<void> {
     const current = (await this.readManifest())?.version;
-    const versions = await this.versionNumbers();
-    const excess = versions.length - this.retention;
+    const complete = (await this.list()).map((meta) => meta.version);
+    const excess = complete.length - this.retention;
     if (excess <= 0) return;
-    for (const n of versions.slice(0, excess)) {
+    for (const n of complete.slice(0, excess)) {
       if (n !== current) await rm(join(this.dir, versionDirName(n)), { recursive: true, force: true });
     }
   }

@@ -10,9 +10,11 @@ import { type ColumnSpec, FrameBuilder } from './frame-builder.js';
  */
 export async function readCsv(path: string, spec: ColumnSpec): Promise<Frame> {
   const builder = new FrameBuilder(spec);
-  const parser = createReadStream(path).pipe(
-    parse({ bom: true, skip_empty_lines: true, relax_column_count: false }),
-  );
+  const input = createReadStream(path);
+  const parser = parse({ bom: true, skip_empty_lines: true, relax_column_count: false });
+  // pipe() does not forward read errors (ENOENT, EISDIR): hand them to the parser so the loop throws.
+  input.on('error', (err) => parser.destroy(err));
+  input.pipe(parser);
   let index: Map<string, number> | undefined;
   let row = 0;
   let cells: string[] = [];

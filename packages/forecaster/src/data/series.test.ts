@@ -36,6 +36,14 @@ function expectDataInvalid(
   expect((err as DataInvalidError).details).toEqual(details);
 }
 
+/** Asserts `actual` equals `expected` element-wise within 1e-12. */
+function expectClose(actual: ArrayLike<number>, expected: readonly number[]): void {
+  expect(actual.length).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    expect(Math.abs(actual[i]! - expected[i]!), `index ${i}`).toBeLessThanOrEqual(1e-12);
+  }
+}
+
 describe('toSeries: validation errors name the 1-based row and the column', () => {
   const cfg = cfgWith();
 
@@ -139,8 +147,8 @@ describe('toSeries: filling', () => {
     expect(Array.from(s!.timestamps)).toEqual([0, 1, 2, 3, 4, 5].map((h) => T0 + h * HOUR_MS));
     const y = [10, 20, 30, 40, 50, 60];
     const x = [0, 3, 5, 7, 9, 12];
-    y.forEach((v, i) => expect(s!.columns.y![i]).toBeCloseTo(v, 12));
-    x.forEach((v, i) => expect(s!.columns.x![i]).toBeCloseTo(v, 12));
+    expectClose(s!.columns.y!, y);
+    expectClose(s!.columns.x!, x);
     // Inserted rows carry source row 0; real rows keep their own.
     expect(Array.from(s!.sourceRows)).toEqual([1, 2, 0, 0, 3, 4]);
   });
@@ -167,8 +175,7 @@ describe('toSeries: filling', () => {
     // y: run of 2 between 1 and 4 → 1 + 3·1/3 = 2, 1 + 3·2/3 = 3; trailing run → last value 4.
     // x: run of 1 between 10 and 30 → 20.
     const [s] = seriesFor(cfg, records([0, 1, 2, 3, 4, 5], [1, '', '', 4, '', ''], [10, '', 30, 40, 50, 60]));
-    const y = [1, 2, 3, 4, 4, 4];
-    y.forEach((v, i) => expect(s!.columns.y![i]).toBeCloseTo(v, 12));
+    expectClose(s!.columns.y!, [1, 2, 3, 4, 4, 4]);
     expect(Array.from(s!.columns.x!)).toEqual([10, 20, 30, 40, 50, 60]);
   });
 
@@ -177,7 +184,7 @@ describe('toSeries: filling', () => {
     // Hour 2 is missing and y at hour 3 is empty: the inserted row interpolates towards NaN, so both
     // hours 2 and 3 are filled from y(1) = 2 towards y(4) = 8: 4 and 6.
     const [s] = seriesFor(cfg, records([0, 1, 3, 4], [0, 2, '', 8]));
-    [0, 2, 4, 6, 8].forEach((v, i) => expect(s!.columns.y![i]).toBeCloseTo(v, 12));
+    expectClose(s!.columns.y!, [0, 2, 4, 6, 8]);
   });
 
   it('a missing first value cannot be filled', () => {
@@ -237,8 +244,12 @@ describe("toSeries: 'predict' mode", () => {
     expect(s!.length).toBe(6);
   });
 
-  it('no row with a target value is DATA_INVALID naming the target', () => {
-    expectDataInvalid(() => seriesFor(cfg, recs(['', ''], [0, 1]), 'predict'), { column: 'y' });
+  it('accepts a request of horizon rows only (the history then comes from the stored training tail)', () => {
+    const [s] = seriesFor(cfg, recs(['', ''], [0, 1]), 'predict');
+    expect(s!.length).toBe(2);
+    expect(Number.isNaN(s!.columns.y![0]!) && Number.isNaN(s!.columns.y![1]!)).toBe(true);
+    expect(Array.from(s!.columns.f!)).toEqual([0, 1]);
+    expectDataInvalid(() => seriesFor(cfg, recs(['', ''], [0, '']), 'predict'), { row: 2, column: 'f' });
   });
 });
 

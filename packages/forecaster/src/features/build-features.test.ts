@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type DataPipelineConfig, type DataPipelineConfigInput, futureRowsNeeded, historyRowsNeeded } from '../config.js';
+import {
+  type DataPipelineConfig,
+  type DataPipelineConfigInput,
+  futureRowsNeeded,
+  historyRowsNeeded,
+} from '../config.js';
 import type { SeriesData } from '../data/frame.js';
 import { HOUR_MS, iso, pipelineConfig, seriesFor, T0 } from '../test-utils.js';
 import { latestAnchor, trainingAnchors } from './anchors.js';
@@ -70,7 +75,10 @@ function context(cfg: DataPipelineConfig, series: readonly SeriesData[]): Featur
 function expectRow(actual: ArrayLike<number>, expected: readonly number[], tol = TOL): void {
   expect(actual.length).toBe(expected.length);
   expected.forEach((v, i) => {
-    expect(Math.abs(actual[i]! - v), `feature ${i} (${NAMES[i]}): got ${actual[i]}, want ${v}`).toBeLessThanOrEqual(tol);
+    expect(
+      Math.abs(actual[i]! - v),
+      `feature ${i} (${NAMES[i]}): got ${actual[i]}, want ${v}`,
+    ).toBeLessThanOrEqual(tol);
   });
 }
 
@@ -86,7 +94,14 @@ describe('featureLayout', () => {
 
   it('repeats the per-target blocks for each target, a lag longer than H contributing H features', () => {
     const layout = featureLayout(
-      pipelineConfig({ dateColumn: 'ts', targets: ['a', 'b'], period: '1h', lookbackWindowSize: 2, forecastHorizon: 3, lags: [1, 5] }),
+      pipelineConfig({
+        dateColumn: 'ts',
+        targets: ['a', 'b'],
+        period: '1h',
+        lookbackWindowSize: 2,
+        forecastHorizon: 3,
+        lags: [1, 5],
+      }),
     );
     expect(layout.names).toEqual([
       'a[t-0]',
@@ -284,7 +299,14 @@ describe("buildFeatures with scaling 'standard'", () => {
 
 describe('fitScaler', () => {
   it("'robust' uses median and inter-quartile range; a constant column gets scale 1", () => {
-    const cfg = pipelineConfig({ dateColumn: 'ts', targets: ['y'], period: '1h', lookbackWindowSize: 1, forecastHorizon: 1, historicalFeatures: ['c'] });
+    const cfg = pipelineConfig({
+      dateColumn: 'ts',
+      targets: ['y'],
+      period: '1h',
+      lookbackWindowSize: 1,
+      forecastHorizon: 1,
+      historicalFeatures: ['c'],
+    });
     // y = 1..9 → median 5, Q1 = 3, Q3 = 7 → IQR 4 (linear interpolation at (n−1)p).
     const recs = Array.from({ length: 9 }, (_, i) => ({ ts: iso(T0 + i * HOUR_MS), y: i + 1, c: 3 }));
     const scaler = fitScaler(seriesFor(cfg, recs), ['y', 'c'], 'robust');
@@ -295,7 +317,13 @@ describe('fitScaler', () => {
 
   // Typed-array sort is numeric (a plain Array sort would put 100 before 2); pin that.
   it("'robust' orders values numerically (negative and multi-digit values)", () => {
-    const cfg = pipelineConfig({ dateColumn: 'ts', targets: ['y'], period: '1h', lookbackWindowSize: 1, forecastHorizon: 1 });
+    const cfg = pipelineConfig({
+      dateColumn: 'ts',
+      targets: ['y'],
+      period: '1h',
+      lookbackWindowSize: 1,
+      forecastHorizon: 1,
+    });
     const ys = [10, -2, 9, 100, 3];
     const recs = ys.map((y, i) => ({ ts: iso(T0 + i * HOUR_MS), y }));
     // sorted: −2, 3, 9, 10, 100 → median 9, Q1 = 3, Q3 = 10 → IQR 7

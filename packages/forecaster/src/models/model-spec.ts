@@ -16,19 +16,22 @@ export const SeasonalNaiveParamsSchema = z
   })
   .strict();
 
-/** One model to train: a type and its parameters; `name` labels it in metrics and responses. */
-export const ModelSpecSchema = z.discriminatedUnion('type', [
+/**
+ * One model to train: `name` is the model type, `params` its parameters; `label` (default: the name)
+ * tells two models of the same type apart in metrics, responses and the ONNX graph's outputs.
+ */
+export const ModelSpecSchema = z.discriminatedUnion('name', [
   z
     .object({
-      type: z.literal('linear'),
-      name: z.string().min(1).optional(),
+      name: z.literal('linear'),
+      label: z.string().min(1).optional(),
       params: LinearParamsSchema.default({ alpha: 1 }),
     })
     .strict(),
   z
     .object({
-      type: z.literal('seasonal-naive'),
-      name: z.string().min(1).optional(),
+      name: z.literal('seasonal-naive'),
+      label: z.string().min(1).optional(),
       params: SeasonalNaiveParamsSchema.default({}),
     })
     .strict(),

@@ -126,7 +126,9 @@ describe('fitRidge', () => {
     const [n, p, k] = [30, 3, 2];
     const { x, y } = randomProblem(5, n, p, k);
     const head = fitRidge(x, y, n, p, k, 1e12);
-    const mean = [0, 1].map((j) => Array.from({ length: n }, (_, r) => y[r * k + j]!).reduce((a, v) => a + v, 0) / n);
+    const mean = [0, 1].map(
+      (j) => Array.from({ length: n }, (_, r) => y[r * k + j]!).reduce((a, v) => a + v, 0) / n,
+    );
     expect(maxAbsDiff(head.weights, new Float64Array(p * k))).toBeLessThanOrEqual(1e-8);
     expect(maxAbsDiff(head.bias, mean)).toBeLessThanOrEqual(1e-7);
   });
@@ -188,6 +190,8 @@ describe('fitRidge', () => {
     const ref = referenceRidge(x, y, n, p, k, 0);
     const head = fitRidge(x, y, n, p, k, 0);
     // Weights are ~1e7 here; compare relative to their size.
-    expect(maxAbsDiff(head.weights, ref.weights) / Math.max(...ref.weights.map(Math.abs))).toBeLessThanOrEqual(1e-6);
+    expect(
+      maxAbsDiff(head.weights, ref.weights) / Math.max(...ref.weights.map(Math.abs)),
+    ).toBeLessThanOrEqual(1e-6);
   });
 });

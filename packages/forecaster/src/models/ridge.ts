@@ -64,7 +64,8 @@ export function solveCholesky(a: Float64Array, b: Float64Array, p: number, k: nu
   for (let j = 0; j < p; j++) {
     let d = l[j * p + j]!;
     for (let m = 0; m < j; m++) d -= l[j * p + m]! ** 2;
-    if (d <= 1e-12) {
+    // Relative to the original diagonal, so the test does not depend on the units of the features.
+    if (!(d > 1e-10 * a[j * p + j]!)) {
       throw new ConfigInvalidError(
         'ridge system is singular: raise alpha or remove constant/duplicate features',
         [{ path: 'models.params.alpha', message: 'must be > 0 for collinear features' }],

@@ -17,7 +17,7 @@ export const healthRoute: FastifyPluginAsyncZod<{ loader: ModelLoader }> = async
     const { config, models } = model.forecaster.state;
     return {
       status: 'ok' as const,
-      models: models.map((m) => m.name),
+      models: models.map((m) => m.label),
       forecast_horizon: config.forecastHorizon,
       targets: config.targets,
       checkpoint: {
