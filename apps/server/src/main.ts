@@ -44,8 +44,10 @@ async function main(): Promise<void> {
   const app = await createApp({ settings, loader, logger });
   // Load eagerly so the first request does not pay for it; without a checkpoint the server starts degraded.
   await loader.ensureLoaded().catch((err: unknown) => {
+    // The cause says why: no checkpoint yet (CHECKPOINT_NOT_FOUND) or a broken one (CHECKPOINT_CORRUPT).
+    const cause = (err as { cause?: unknown }).cause;
     logger.warn(
-      { err: isTwigaError(err) ? err.toJSON() : String(err) },
+      { err: isTwigaError(cause) ? cause.toJSON() : isTwigaError(err) ? err.toJSON() : String(err) },
       'no model loaded yet: /health is degraded until POST /reload',
     );
   });

@@ -29,7 +29,9 @@ describe('ModelLoader', () => {
     const first = await app.inject({ method: 'POST', url: '/predict', payload });
     await saveCheckpoint(env.dir, 420, 50);
     const second = await new ModelLoader({ checkpointDir: env.dir }).ensureLoaded();
-    const requests = Array.from({ length: 60 }, () => app.inject({ method: 'POST', url: '/predict', payload }));
+    const requests = Array.from({ length: 60 }, () =>
+      app.inject({ method: 'POST', url: '/predict', payload }),
+    );
     const reloads = Array.from({ length: 5 }, () => app.inject({ method: 'POST', url: '/reload' }));
     const results = await Promise.all([...requests, ...reloads]);
     expect(results.map((r) => r.statusCode).filter((s) => s !== 200)).toEqual([]);
