@@ -1,6 +1,6 @@
 export type { CheckpointManifest, VersionMeta } from './checkpoint/manifest.js';
 export { CHECKPOINT_FILES, MANIFEST_FILE, ManifestSchema, VersionMetaSchema } from './checkpoint/manifest.js';
-export type { CheckpointStoreOptions, LoadedCheckpoint } from './checkpoint/store.js';
+export type { CheckpointStoreOptions, LoadedCheckpoint, SaveOptions } from './checkpoint/store.js';
 export { CheckpointStore } from './checkpoint/store.js';
 export type { CalendarFeature, DataPipelineConfig, DataPipelineConfigInput } from './config.js';
 export {

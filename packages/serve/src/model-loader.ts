@@ -6,6 +6,8 @@ import { ModelNotLoadedError } from './errors.js';
 export interface ServedModel {
   readonly forecaster: TwigaForecaster;
   readonly meta: VersionMeta;
+  /** Extra checkpoint files (e.g. `reference_profile.json` for drift checks), checksum-verified. */
+  readonly extras: Readonly<Record<string, Uint8Array>>;
   readonly loadedAt: Date;
 }
 
@@ -117,7 +119,7 @@ export class ModelLoader {
 
   private async loadSlot(): Promise<Slot> {
     const started = performance.now();
-    const { forecaster, meta, fromFallback } = await this.store.load();
+    const { forecaster, meta, fromFallback, extras } = await this.store.load();
     if (fromFallback)
       this.options.logger?.warn(
         { version: meta.version },
@@ -127,6 +129,6 @@ export class ModelLoader {
       { version: meta.version, models: meta.models, ms: Math.round(performance.now() - started) },
       'model loaded',
     );
-    return { model: { forecaster, meta, loadedAt: new Date() }, inFlight: 0, retired: false };
+    return { model: { forecaster, meta, extras, loadedAt: new Date() }, inFlight: 0, retired: false };
   }
 }

@@ -337,3 +337,21 @@ process.stdout.write(JSON.stringify(versions));
     await loaded.forecaster.close();
   });
 });
+
+describe('CheckpointStore extra files', () => {
+  it('saves extras with checksums, loads them back, and rejects path-like names', async () => {
+    const dir = await freshDir();
+    const store = new CheckpointStore(dir);
+    const profile = new TextEncoder().encode('{"columns":{}}');
+    const meta = await store.save(forecaster, { extras: { 'reference_profile.json': profile } });
+    expect(Object.keys(meta.files).sort()).toEqual(['model.onnx', 'pipeline.json', 'reference_profile.json']);
+    const loaded = await store.load();
+    expect(Buffer.from(loaded.extras['reference_profile.json']!).toString()).toBe('{"columns":{}}');
+    await loaded.forecaster.close();
+    await writeFile(join(dir, meta.checkpoint_file, 'reference_profile.json'), '{}');
+    await expect(store.load()).rejects.toMatchObject({ code: 'CHECKPOINT_CORRUPT' });
+    for (const bad of ['../x.json', 'a/b.json', 'model.onnx', 'checkpoint.json', 'UPPER.json']) {
+      await expect(store.save(forecaster, { extras: { [bad]: profile } })).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+    }
+  });
+});

@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@twiga/core';
-import { CheckpointCorruptError, CheckpointNotFoundError } from '../errors.js';
+import { CheckpointCorruptError, CheckpointNotFoundError, ConfigInvalidError } from '../errors.js';
 import { TwigaForecaster } from '../forecaster.js';
 import { FORECASTER_VERSION } from '../version.js';
 import { withLock } from './lock.js';
 import {
+  CHECKPOINT_FILES,
   type CheckpointManifest,
   MANIFEST_FILE,
   ManifestSchema,
@@ -16,6 +17,15 @@ import {
   VersionMetaSchema,
   versionDirName,
 } from './manifest.js';
+
+/** Names extra checkpoint files may have: plain file names, never paths. */
+const EXTRA_FILE = /^[a-z0-9][a-z0-9_.-]{0,99}$/;
+
+/** Options of {@link CheckpointStore.save}. */
+export interface SaveOptions {
+  /** Extra files saved in the version directory with checksums, e.g. a monitoring reference profile. */
+  extras?: Record<string, Uint8Array>;
+}
 
 /** Options of {@link CheckpointStore}. */
 export interface CheckpointStoreOptions {
@@ -27,6 +37,8 @@ export interface CheckpointStoreOptions {
 export interface LoadedCheckpoint {
   forecaster: TwigaForecaster;
   meta: VersionMeta;
+  /** Extra files saved with the version (e.g. `reference_profile.json`), checksum-verified. */
+  extras: Record<string, Uint8Array>;
   /** True when no manifest existed and the newest version directory was taken. */
   fromFallback: boolean;
 }
@@ -48,7 +60,19 @@ export class CheckpointStore {
   }
 
   /** Save a fitted forecaster as a new version and make it current. */
-  async save(forecaster: TwigaForecaster): Promise<VersionMeta> {
+  async save(forecaster: TwigaForecaster, options: SaveOptions = {}): Promise<VersionMeta> {
+    const extras = options.extras ?? {};
+    for (const file of Object.keys(extras)) {
+      if (
+        !EXTRA_FILE.test(file) ||
+        (CHECKPOINT_FILES as readonly string[]).includes(file) ||
+        file === VERSION_META_FILE
+      ) {
+        throw new ConfigInvalidError(`extra checkpoint file name ${JSON.stringify(file)} is not allowed`, [
+          { path: `extras.${file}`, message: 'lower-case letters, digits, ., _ and -; not a reserved name' },
+        ]);
+      }
+    }
     await mkdir(this.dir, { recursive: true });
     const version = await this.claimVersion();
     const name = versionDirName(version);
@@ -56,6 +80,7 @@ export class CheckpointStore {
     const contents: Record<string, Uint8Array> = {
       'model.onnx': forecaster.onnxBytes,
       'pipeline.json': Buffer.from(JSON.stringify(forecaster.state)),
+      ...extras,
     };
     const files: Record<string, string> = {};
     for (const [file, data] of Object.entries(contents)) {
@@ -124,8 +149,14 @@ export class CheckpointStore {
     return meta;
   }
 
-  private async loadVersion(meta: VersionMeta): Promise<{ forecaster: TwigaForecaster; meta: VersionMeta }> {
+  private async loadVersion(
+    meta: VersionMeta,
+  ): Promise<{ forecaster: TwigaForecaster; meta: VersionMeta; extras: Record<string, Uint8Array> }> {
     const data = await this.verify(meta);
+    const extras: Record<string, Uint8Array> = {};
+    for (const [file, bytes] of Object.entries(data)) {
+      if (!(CHECKPOINT_FILES as readonly string[]).includes(file)) extras[file] = bytes;
+    }
     const pipelinePath = join(this.dir, meta.checkpoint_file, 'pipeline.json');
     let pipeline: unknown;
     try {
@@ -134,7 +165,7 @@ export class CheckpointStore {
       throw new CheckpointCorruptError(pipelinePath, 'is not valid JSON', err);
     }
     try {
-      return { forecaster: await TwigaForecaster.fromState(pipeline, data['model.onnx']!), meta };
+      return { forecaster: await TwigaForecaster.fromState(pipeline, data['model.onnx']!), meta, extras };
     } catch (err) {
       throw new CheckpointCorruptError(join(this.dir, meta.checkpoint_file), 'cannot be loaded', err);
     }
