@@ -48,7 +48,7 @@ function tsReference(forecaster: TwigaForecaster) {
   const cfg = forecaster.config;
   const train = seriesFor(cfg, RECORDS.slice(0, TRAIN_END));
   const scaler = fitScaler(train, [...cfg.targets, ...covariateColumns(cfg)], cfg.scaling);
-  const ctx: FeatureContext = { config: cfg, layout: featureLayout(cfg), scaler, periodMs: HOUR_MS };
+  const ctx: FeatureContext = { config: cfg, layout: featureLayout(cfg), scalers: { '': scaler }, periodMs: HOUR_MS };
   const anchors = train.map((s) => trainingAnchors(cfg, s));
   const heads = fitHeads(ctx, train, anchors, forecaster.models, 24);
   const { center, scale } = scaler.load!;
@@ -82,7 +82,7 @@ describe.each(['none', 'standard'] as const)("TwigaForecaster with scaling '%s'"
     expect(forecaster.isFitted).toBe(true);
     expect(state.models.map((m) => m.label)).toEqual(['seasonal-naive', 'linear']);
     expect(state.featureNames).toEqual(ref.ctx.layout.names);
-    expect(state.scaler).toEqual(ref.ctx.scaler);
+    expect(state.scalers).toEqual(ref.ctx.scalers);
     expect(state.seasonLength).toBe(24);
     expect(state.periodMs).toBe(HOUR_MS);
     expect(state.trainWindows).toBe(TRAIN_END - HISTORY + 1 - H);

@@ -12,9 +12,9 @@ import { defaultSeasonLength, parsePeriod } from './data/period.js';
 import { toSeries } from './data/series.js';
 import { ConfigInvalidError, ModelNotFittedError } from './errors.js';
 import { latestAnchor, trainingAnchors } from './features/anchors.js';
-import type { FeatureContext } from './features/build-features.js';
+import { type FeatureContext, scalerOf } from './features/build-features.js';
 import { featureLayout } from './features/layout.js';
-import { fitScaler } from './features/scaler.js';
+import { fitScalers } from './features/scaler.js';
 import { fitHeads } from './fit-heads.js';
 import { computePointMetrics, type MetricsReport } from './metrics/point-metrics.js';
 import { type ModelSpecInput, ModelSpecSchema } from './models/model-spec.js';
@@ -121,7 +121,7 @@ export class TwigaForecaster {
       throw new ConfigInvalidError('pipeline.json does not match its schema', zodIssues(parsed.error));
     const state = parsed.data;
     const forecaster = new TwigaForecaster(state.config, state.models);
-    const ctx = forecaster.context(state.scaler);
+    const ctx = forecaster.context(state.scalers);
     const scorer = await OnnxScorer.fromBytes(onnx);
     forecaster.fitted = { state, ctx, scorer, onnx };
     return forecaster;
@@ -156,8 +156,8 @@ export class TwigaForecaster {
   async fit(train: Frame, options: FitOptions = {}): Promise<void> {
     const cfg = this.config;
     const series = toSeries(train, cfg, 'train');
-    const scaler = fitScaler(series, [...cfg.targets, ...covariateColumns(cfg)], cfg.scaling);
-    const ctx = this.context(scaler);
+    const scalers = fitScalers(series, [...cfg.targets, ...covariateColumns(cfg)], cfg.scaling);
+    const ctx = this.context(scalers);
     const seasonLength = this.seasonLength();
     const anchors = series.map((s) => trainingAnchors(cfg, s));
     const heads = fitHeads(ctx, series, anchors, this.models, seasonLength);
@@ -176,7 +176,7 @@ export class TwigaForecaster {
       config: cfg,
       models: [...this.models],
       featureNames: [...ctx.layout.names],
-      scaler,
+      scalers,
       periodMs: ctx.periodMs,
       seasonLength,
       validationMae: Object.fromEntries(this.models.map((m) => [m.label, null])),
@@ -242,13 +242,23 @@ export class TwigaForecaster {
     const timestamps = batchTimestamps(ctx, series, batch);
     const seriesIds = Array.from(batch.seriesIndex, (i) => series[i]!.id);
     const T = cfg.targets.length;
+    const H = cfg.forecastHorizon;
+    // Models predict in each series' scaled units; undo that per window and target.
+    const unscale = new Float64Array(batch.n * T * 2);
+    for (let r = 0; r < batch.n; r++) {
+      const scaler = scalerOf(ctx, series[batch.seriesIndex[r]!]!);
+      cfg.targets.forEach((name, t) => {
+        unscale[(r * T + t) * 2] = scaler[name]!.center;
+        unscale[(r * T + t) * 2 + 1] = scaler[name]!.scale;
+      });
+    }
     const predictions = this.models.map((m): RawPrediction => {
       const raw = outputs[m.label];
       if (raw === undefined) throw new ConfigInvalidError(`the ONNX graph has no output ${m.label}`);
       const loc = new Float64Array(raw.length);
       for (let i = 0; i < raw.length; i++) {
-        const { center, scale } = ctx.scaler[cfg.targets[i % T]!]!;
-        loc[i] = raw[i]! * scale + center;
+        const u = (Math.floor(i / (H * T)) * T + (i % T)) * 2;
+        loc[i] = raw[i]! * unscale[u + 1]! + unscale[u]!;
       }
       return {
         kind: 'point',
@@ -263,11 +273,11 @@ export class TwigaForecaster {
     return { predictions, batch };
   }
 
-  private context(scaler: FeatureContext['scaler']): FeatureContext {
+  private context(scalers: FeatureContext['scalers']): FeatureContext {
     return {
       config: this.config,
       layout: featureLayout(this.config),
-      scaler,
+      scalers,
       periodMs: parsePeriod(this.config.period)!,
     };
   }

@@ -25,7 +25,8 @@ export const PipelineStateSchema = z
     config: DataPipelineConfigSchema,
     models: z.array(NamedModelSchema).min(1),
     featureNames: z.array(z.string()),
-    scaler: z.record(z.string(), z.object({ center: z.number(), scale: z.number().positive() })),
+    /** Scaling per series id ('' for single-series data), per column. */
+    scalers: z.record(z.string(), z.record(z.string(), z.object({ center: z.number(), scale: z.number().positive() }))),
     periodMs: z.number().positive(),
     seasonLength: z.number().int().positive(),
     /** Validation MAE per model (overall, original units); null when no validation data was given. */

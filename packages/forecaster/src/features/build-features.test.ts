@@ -69,7 +69,7 @@ const NAMES = [
 
 function context(cfg: DataPipelineConfig, series: readonly SeriesData[]): FeatureContext {
   const scaler = fitScaler(series, ['y', 'hist', 'exo', 'fut'], cfg.scaling);
-  return { config: cfg, layout: featureLayout(cfg), scaler, periodMs: HOUR_MS };
+  return { config: cfg, layout: featureLayout(cfg), scalers: { '': scaler }, periodMs: HOUR_MS };
 }
 
 function expectRow(actual: ArrayLike<number>, expected: readonly number[], tol = TOL): void {
@@ -252,14 +252,14 @@ describe("buildFeatures with scaling 'standard'", () => {
   const SE = Math.sqrt(5.25) / 2;
 
   it('fits centre and scale per column', () => {
-    expect(ctx.scaler.y!.center).toBeCloseTo(25.5, 12);
-    expect(ctx.scaler.y!.scale).toBeCloseTo(SY, 12);
-    expect(ctx.scaler.hist!.center).toBeCloseTo(103.5, 12);
-    expect(ctx.scaler.hist!.scale).toBeCloseTo(SH, 12);
-    expect(ctx.scaler.exo!.center).toBeCloseTo(1.75, 12);
-    expect(ctx.scaler.exo!.scale).toBeCloseTo(SE, 12);
-    expect(ctx.scaler.fut!.center).toBeCloseTo(0.5, 12);
-    expect(ctx.scaler.fut!.scale).toBeCloseTo(0.5, 12);
+    expect(ctx.scalers['']!.y!.center).toBeCloseTo(25.5, 12);
+    expect(ctx.scalers['']!.y!.scale).toBeCloseTo(SY, 12);
+    expect(ctx.scalers['']!.hist!.center).toBeCloseTo(103.5, 12);
+    expect(ctx.scalers['']!.hist!.scale).toBeCloseTo(SH, 12);
+    expect(ctx.scalers['']!.exo!.center).toBeCloseTo(1.75, 12);
+    expect(ctx.scalers['']!.exo!.scale).toBeCloseTo(SE, 12);
+    expect(ctx.scalers['']!.fut!.center).toBeCloseTo(0.5, 12);
+    expect(ctx.scalers['']!.fut!.scale).toBeCloseTo(0.5, 12);
   });
 
   it('scales every block except the calendar pairs; rolling stats are of scaled values', () => {

@@ -3,12 +3,14 @@ import type { SeriesData } from '../data/frame.js';
 import { writeCalendarPair } from './calendar.js';
 import type { FeatureLayout } from './layout.js';
 import type { ScalerState } from './scaler.js';
+import { DataInvalidError } from '../errors.js';
 
 /** Everything the feature builder needs, resolved once (per fit or per loaded checkpoint). */
 export interface FeatureContext {
   readonly config: DataPipelineConfig;
   readonly layout: FeatureLayout;
-  readonly scaler: ScalerState;
+  /** Scaling per series id ('' for single-series data): each series is scaled by its own statistics. */
+  readonly scalers: Readonly<Record<string, ScalerState>>;
   readonly periodMs: number;
 }
 
@@ -25,7 +27,8 @@ export function buildFeatures(
   out: Float32Array | Float64Array,
   rowOffset = 0,
 ): void {
-  const { config: cfg, layout, scaler } = ctx;
+  const { config: cfg, layout } = ctx;
+  const scaler = scalerOf(ctx, series);
   const H = cfg.forecastHorizon;
   const L = cfg.lookbackWindowSize;
   const width = layout.width;
@@ -87,7 +90,8 @@ export function buildTargets(
   anchors: ArrayLike<number>,
   out: Float64Array,
 ): void {
-  const { config: cfg, scaler } = ctx;
+  const { config: cfg } = ctx;
+  const scaler = scalerOf(ctx, series);
   const H = cfg.forecastHorizon;
   const T = cfg.targets.length;
   for (let a = 0; a < anchors.length; a++) {
@@ -99,4 +103,16 @@ export function buildTargets(
       for (let h = 1; h <= H; h++) out[(a * H + h - 1) * T + ti] = (y[t + h]! - center) / scale;
     }
   }
+}
+
+/** The scaling of a series; `DATA_INVALID` for a series the model was not trained on. */
+export function scalerOf(ctx: FeatureContext, series: { id: string }): ScalerState {
+  const scaler = ctx.scalers[series.id];
+  if (scaler === undefined) {
+    throw new DataInvalidError(`series ${JSON.stringify(series.id)} was not in the training data`, {
+      ...(ctx.config.seriesId === undefined ? {} : { column: ctx.config.seriesId }),
+      series: series.id,
+    });
+  }
+  return scaler;
 }

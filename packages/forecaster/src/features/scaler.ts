@@ -59,3 +59,12 @@ function robust(values: Float64Array): ColumnScaling {
   const iqr = q(0.75) - q(0.25);
   return { center: q(0.5), scale: iqr > 1e-12 ? iqr : 1 };
 }
+
+/** Fit one scaler per series (a global model over many series, each scaled by its own statistics). */
+export function fitScalers(
+  series: readonly SeriesData[],
+  columns: readonly string[],
+  kind: DataPipelineConfig['scaling'],
+): Record<string, ScalerState> {
+  return Object.fromEntries(series.map((s) => [s.id, fitScaler([s], columns, kind)]));
+}

@@ -44,7 +44,7 @@ function setup(c: Case, scaling: 'none' | 'standard' = 'none') {
   const ctx: FeatureContext = {
     config: cfg,
     layout: featureLayout(cfg),
-    scaler: fitScaler(series, c.targets, scaling),
+    scalers: { '': fitScaler(series, c.targets, scaling) },
     periodMs: HOUR_MS,
   };
   return { cfg, series, ctx };
@@ -158,7 +158,7 @@ describe('seasonalNaiveHead', () => {
     const batch = buildWindowBatch(ctx, series, [anchors]);
     const out = new Float64Array(batch.n * c.horizon);
     scoreLinearHead(head, batch.features, batch.n, out);
-    const { center, scale } = ctx.scaler.y!;
+    const { center, scale } = ctx.scalers['']!.y!;
     const naive = batchSeasonalNaive(ctx, series, batch, c.season);
     // Features are float32, so the round trip is exact only to float32 precision.
     for (let i = 0; i < out.length; i++) {
