@@ -5,6 +5,7 @@ export type ForecasterErrorCode =
   | 'DATA_INVALID'
   | 'CONFIG_INVALID'
   | 'MODEL_NOT_FITTED'
+  | 'MODEL_NOT_CALIBRATED'
   | 'MODEL_INVALID'
   | 'CHECKPOINT_NOT_FOUND'
   | 'CHECKPOINT_CORRUPT';
@@ -92,5 +93,13 @@ export class ModelInvalidError extends TwigaError {
   readonly code = 'MODEL_INVALID';
   constructor(message: string, cause?: unknown) {
     super(message, { cause });
+  }
+}
+
+/** Intervals or quantiles were asked of a forecaster fitted without held-out data to calibrate them on. */
+export class ModelNotCalibratedError extends TwigaError {
+  readonly code = 'MODEL_NOT_CALIBRATED';
+  constructor() {
+    super('the forecaster has no conformal calibration: fit with validation data or call calibrate(holdout)');
   }
 }

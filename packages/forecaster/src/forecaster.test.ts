@@ -48,7 +48,12 @@ function tsReference(forecaster: TwigaForecaster) {
   const cfg = forecaster.config;
   const train = seriesFor(cfg, RECORDS.slice(0, TRAIN_END));
   const scaler = fitScaler(train, [...cfg.targets, ...covariateColumns(cfg)], cfg.scaling);
-  const ctx: FeatureContext = { config: cfg, layout: featureLayout(cfg), scalers: { '': scaler }, periodMs: HOUR_MS };
+  const ctx: FeatureContext = {
+    config: cfg,
+    layout: featureLayout(cfg),
+    scalers: { '': scaler },
+    periodMs: HOUR_MS,
+  };
   const anchors = train.map((s) => trainingAnchors(cfg, s));
   const heads = fitHeads(ctx, train, anchors, forecaster.models, 24);
   const { center, scale } = scaler.load!;

@@ -6,16 +6,24 @@ import {
   DataPipelineConfigSchema,
   historyRowsNeeded,
 } from './config.js';
+import { calibrationStride, conformalScores, decodeScores, encodeScores } from './conformal.js';
 import type { Frame, SeriesData } from './data/frame.js';
 import type { ColumnSpec } from './data/frame-builder.js';
 import { defaultSeasonLength, parsePeriod } from './data/period.js';
 import { toSeries } from './data/series.js';
-import { ConfigInvalidError, ModelNotFittedError } from './errors.js';
+import {
+  ConfigInvalidError,
+  DataInvalidError,
+  ModelNotCalibratedError,
+  ModelNotFittedError,
+} from './errors.js';
 import { latestAnchor, trainingAnchors } from './features/anchors.js';
 import { type FeatureContext, scalerOf } from './features/build-features.js';
 import { featureLayout } from './features/layout.js';
 import { fitScalers } from './features/scaler.js';
 import { fitHeads } from './fit-heads.js';
+import { checkAlpha, intervalBounds, quantilesFromIntervals, scaledActuals } from './intervals.js';
+import { type IntervalMetrics, intervalMetrics } from './metrics/interval-metrics.js';
 import { computePointMetrics, type MetricsReport } from './metrics/point-metrics.js';
 import { type ModelSpecInput, ModelSpecSchema } from './models/model-spec.js';
 import { buildLinearModel } from './onnx/build-graph.js';
@@ -62,6 +70,8 @@ export interface EvaluationReport {
   readonly targets: readonly string[];
   readonly horizon: number;
   readonly models: Readonly<Record<string, MetricsReport>>;
+  /** Interval metrics per model at miscoverage `alpha`, when the forecaster is calibrated. */
+  readonly intervals?: { readonly alpha: number; readonly models: Readonly<Record<string, IntervalMetrics>> };
 }
 
 /** Options of {@link TwigaForecaster.predict}. */
@@ -70,7 +80,19 @@ export interface PredictOptions {
   prepareTestData?: boolean;
 }
 
+/** Outputs of one scoring pass: predictions in original units plus what intervals need. */
+interface Scored {
+  predictions: RawPrediction[];
+  batch: WindowBatch;
+  /** ONNX outputs per model label, in scaled units `[n, horizon × targets]`. */
+  raw: Record<string, Float32Array>;
+  /** Per window and target: center and scale, `[n, targets, 2]`. */
+  unscale: Float64Array;
+}
+
 interface Fitted {
+  /** Decoded conformal scores per model label (from `state.calibration`). */
+  calibration?: Record<string, Float32Array>;
   state: PipelineState;
   ctx: FeatureContext;
   scorer: OnnxScorer;
@@ -183,10 +205,13 @@ export class TwigaForecaster {
       tails: series.map((s) => tailOf(s, cfg)),
       trainedAt: new Date().toISOString(),
       trainWindows: anchors.reduce((a, b) => a + b.length, 0),
+      calibration: null,
     };
     await this.fitted?.scorer.release();
     this.fitted = { state, ctx, scorer, onnx };
     if (options.validation) {
+      // The validation windows both weigh the ensemble and calibrate the conformal intervals.
+      await this.calibrate(options.validation);
       const report = await this.evaluate(options.validation);
       for (const m of this.models) state.validationMae[m.label] = report.models[m.label]!.overall.mae;
     }
@@ -194,19 +219,109 @@ export class TwigaForecaster {
 
   /** Forecast the next horizon after the last observed row of each series: one window per series. */
   async predict(frame: Frame, options: PredictOptions = {}): Promise<RawPrediction[]> {
+    return (await this.scoreLatest(frame, options)).predictions;
+  }
+
+  /**
+   * Forecasts with split-conformal intervals at miscoverage `alpha` (coverage 1 − α), per horizon step
+   * and target. Needs calibration (`fit` with `validation`, or `calibrate`), else `MODEL_NOT_CALIBRATED`.
+   */
+  async predictInterval(
+    frame: Frame,
+    options: PredictOptions & { alpha?: number } = {},
+  ): Promise<RawPrediction[]> {
+    const alpha = checkAlpha(options.alpha ?? 0.1);
+    const calibration = this.calibration();
+    const scored = await this.scoreLatest(frame, options);
+    return scored.predictions.map((p) => ({
+      ...p,
+      kind: 'interval' as const,
+      ...intervalBounds(scored, p.model, calibration, this.config, [alpha])[0]!,
+    }));
+  }
+
+  /**
+   * Quantile forecasts at `levels` (each in (0, 1)) from nested conformal intervals: level τ > 0.5 is the
+   * upper bound at coverage 2τ − 1, τ < 0.5 the lower bound at coverage 1 − 2τ, τ = 0.5 the point forecast.
+   */
+  async predictQuantiles(
+    frame: Frame,
+    levels: readonly number[],
+    options: PredictOptions = {},
+  ): Promise<RawPrediction[]> {
+    const calibration = this.calibration();
+    const sorted = [...levels].sort((a, b) => a - b);
+    for (const tau of sorted) {
+      if (!(tau > 0 && tau < 1))
+        throw new ConfigInvalidError(`quantile level ${tau} is not in (0, 1)`, [
+          { path: 'levels', message: 'each in (0, 1)' },
+        ]);
+    }
+    const scored = await this.scoreLatest(frame, options);
+    return scored.predictions.map((p) => ({
+      ...p,
+      kind: 'quantile' as const,
+      quantiles: quantilesFromIntervals(scored, p.model, calibration, this.config, sorted),
+      levels: sorted,
+    }));
+  }
+
+  /**
+   * (Re)calibrate conformal intervals on held-out windows without refitting: every full window of
+   * `holdout` (strided to at most 2000) scores |y − ŷ| per model, horizon step and target.
+   */
+  async calibrate(holdout: Frame): Promise<void> {
+    const fitted = this.require();
+    const cfg = this.config;
+    const series = toSeries(holdout, cfg, 'train');
+    const total = series.reduce((a, s) => a + trainingAnchors(cfg, s).length, 0);
+    if (total === 0)
+      throw new DataInvalidError('the calibration data holds no full window (history + horizon)');
+    const stride = calibrationStride(total);
+    const scored = await this.score(
+      series,
+      series.map((s) => trainingAnchors(cfg, s, stride)),
+    );
+    const actual = scaledActuals(batchActuals(fitted.ctx, series, scored.batch), scored.unscale, cfg);
+    const cells = cfg.forecastHorizon * cfg.targets.length;
+    const decoded: Record<string, Float32Array> = {};
+    const encoded: Record<string, string> = {};
+    for (const m of this.models) {
+      decoded[m.label] = conformalScores(scored.raw[m.label]!, actual, scored.batch.n, cells);
+      encoded[m.label] = encodeScores(decoded[m.label]!);
+    }
+    fitted.state.calibration = { method: 'split', windows: scored.batch.n, scores: encoded };
+    fitted.calibration = decoded;
+  }
+
+  /** Windows ending at the last observed row of each series, scored. */
+  private async scoreLatest(frame: Frame, options: PredictOptions): Promise<Scored> {
     const { state, ctx } = this.require();
     let series = toSeries(frame, this.config, 'predict');
     if (options.prepareTestData ?? true) series = series.map((s) => withTail(s, state.tails, ctx.periodMs));
     const anchors = series.map((s) => Int32Array.of(latestAnchor(this.config, s)));
-    return (await this.score(series, anchors)).predictions;
+    return this.score(series, anchors);
+  }
+
+  /** Decoded calibration, or `MODEL_NOT_CALIBRATED`. */
+  private calibration(): Record<string, Float32Array> {
+    const fitted = this.require();
+    if (fitted.calibration) return fitted.calibration;
+    const saved = fitted.state.calibration;
+    if (!saved) throw new ModelNotCalibratedError();
+    fitted.calibration = Object.fromEntries(
+      Object.entries(saved.scores).map(([label, text]) => [label, decodeScores(text)]),
+    );
+    return fitted.calibration;
   }
 
   /** Metrics of every model over every full window of `test` (which carries its own history). */
-  async evaluate(test: Frame): Promise<EvaluationReport> {
+  async evaluate(test: Frame, options: { alpha?: number } = {}): Promise<EvaluationReport> {
     const cfg = this.config;
     const series = toSeries(test, cfg, 'train');
     const anchors = series.map((s) => trainingAnchors(cfg, s));
-    const { predictions, batch } = await this.score(series, anchors);
+    const scored = await this.score(series, anchors);
+    const { predictions, batch } = scored;
     const { ctx, state } = this.require();
     const actual = batchActuals(ctx, series, batch);
     const naive = batchSeasonalNaive(ctx, series, batch, state.seasonLength);
@@ -221,7 +336,21 @@ export class TwigaForecaster {
         targets: cfg.targets.length,
       });
     }
-    return { windows: batch.n, targets: cfg.targets, horizon: cfg.forecastHorizon, models };
+    const report: EvaluationReport = {
+      windows: batch.n,
+      targets: cfg.targets,
+      horizon: cfg.forecastHorizon,
+      models,
+    };
+    if (!state.calibration) return report;
+    const alpha = checkAlpha(options.alpha ?? 0.1);
+    const calibration = this.calibration();
+    const intervals: Record<string, IntervalMetrics> = {};
+    for (const p of predictions) {
+      const { lower, upper } = intervalBounds(scored, p.model, calibration, cfg, [alpha])[0]!;
+      intervals[p.model] = intervalMetrics(actual, lower, upper, alpha);
+    }
+    return { ...report, intervals: { alpha, models: intervals } };
   }
 
   /** Release ONNX Runtime resources. */
@@ -231,10 +360,7 @@ export class TwigaForecaster {
   }
 
   /** Run the ONNX graph on windows and turn outputs back into original units. */
-  private async score(
-    series: SeriesData[],
-    anchors: Int32Array[],
-  ): Promise<{ predictions: RawPrediction[]; batch: WindowBatch }> {
+  private async score(series: SeriesData[], anchors: Int32Array[]): Promise<Scored> {
     const { ctx, scorer } = this.require();
     const cfg = this.config;
     const batch = buildWindowBatch(ctx, series, anchors);
@@ -270,7 +396,7 @@ export class TwigaForecaster {
         seriesIds,
       };
     });
-    return { predictions, batch };
+    return { predictions, batch, raw: outputs, unscale };
   }
 
   private context(scalers: FeatureContext['scalers']): FeatureContext {

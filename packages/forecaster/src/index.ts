@@ -25,6 +25,7 @@ export {
   ConfigInvalidError,
   DataInvalidError,
   ModelInvalidError,
+  ModelNotCalibratedError,
   ModelNotFittedError,
 } from './errors.js';
 export type { FeatureContext } from './features/build-features.js';
@@ -33,6 +34,10 @@ export type { FeatureLayout } from './features/layout.js';
 export { featureLayout } from './features/layout.js';
 export type { EvaluationReport, FitOptions, ForecasterOptions, PredictOptions } from './forecaster.js';
 export { ForecasterOptionsSchema, TwigaForecaster } from './forecaster.js';
+export type { Calibration } from './conformal.js';
+export { CalibrationSchema, conformalQuantile, conformalScores } from './conformal.js';
+export type { IntervalMetrics, QuantileMetrics } from './metrics/interval-metrics.js';
+export { intervalMetrics, pinball, quantileMetrics } from './metrics/interval-metrics.js';
 export type { MetricsReport, MetricValues, PointMetric } from './metrics/point-metrics.js';
 export { computePointMetrics, POINT_METRICS } from './metrics/point-metrics.js';
 export type { ModelSpec, ModelSpecInput, ModelType } from './models/model-spec.js';

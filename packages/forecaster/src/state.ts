@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DataPipelineConfigSchema } from './config.js';
+import { CalibrationSchema } from './conformal.js';
 import { ModelSpecSchema } from './models/model-spec.js';
 
 /** A model as trained: its spec with the label resolved. */
@@ -26,7 +27,10 @@ export const PipelineStateSchema = z
     models: z.array(NamedModelSchema).min(1),
     featureNames: z.array(z.string()),
     /** Scaling per series id ('' for single-series data), per column. */
-    scalers: z.record(z.string(), z.record(z.string(), z.object({ center: z.number(), scale: z.number().positive() }))),
+    scalers: z.record(
+      z.string(),
+      z.record(z.string(), z.object({ center: z.number(), scale: z.number().positive() })),
+    ),
     periodMs: z.number().positive(),
     seasonLength: z.number().int().positive(),
     /** Validation MAE per model (overall, original units); null when no validation data was given. */
@@ -34,6 +38,8 @@ export const PipelineStateSchema = z
     tails: z.array(SeriesTailSchema),
     trainedAt: z.string(),
     trainWindows: z.number().int().nonnegative(),
+    /** Conformal calibration, or null when the forecaster was fitted without held-out data. */
+    calibration: CalibrationSchema.nullable(),
   })
   .strict();
 /** Parsed `pipeline.json`. */

@@ -351,7 +351,9 @@ describe('CheckpointStore extra files', () => {
     await writeFile(join(dir, meta.checkpoint_file, 'reference_profile.json'), '{}');
     await expect(store.load()).rejects.toMatchObject({ code: 'CHECKPOINT_CORRUPT' });
     for (const bad of ['../x.json', 'a/b.json', 'model.onnx', 'checkpoint.json', 'UPPER.json']) {
-      await expect(store.save(forecaster, { extras: { [bad]: profile } })).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+      await expect(store.save(forecaster, { extras: { [bad]: profile } })).rejects.toMatchObject({
+        code: 'CONFIG_INVALID',
+      });
     }
   });
 });

@@ -1,9 +1,9 @@
 import type { DataPipelineConfig } from '../config.js';
 import type { SeriesData } from '../data/frame.js';
+import { DataInvalidError } from '../errors.js';
 import { writeCalendarPair } from './calendar.js';
 import type { FeatureLayout } from './layout.js';
 import type { ScalerState } from './scaler.js';
-import { DataInvalidError } from '../errors.js';
 
 /** Everything the feature builder needs, resolved once (per fit or per loaded checkpoint). */
 export interface FeatureContext {
