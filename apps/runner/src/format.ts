@@ -11,8 +11,10 @@ export function table(header: string[], rows: string[][]): string {
 /** Metrics of every model against seasonal naive, one row per model (overall over steps and targets). */
 export function metricsTable(report: EvaluationReport): string {
   const naive = report.models['seasonal-naive']?.overall.mae;
+  const intervals = report.intervals;
   const rows = Object.entries(report.models).map(([name, m]) => {
     const o = m.overall;
+    const iv = intervals?.models[name];
     return [
       name,
       fmt(o.mae),
@@ -22,9 +24,12 @@ export function metricsTable(report: EvaluationReport): string {
       fmt(o.mase, 3),
       fmt(o.corr, 3),
       naive === undefined ? '-' : fmt(o.mae / naive, 3),
+      ...(intervals ? [iv ? fmt(iv.coverage * 100, 1) : '-', iv ? fmt(iv.meanWidth) : '-'] : []),
     ];
   });
-  return table(['model', 'MAE', 'RMSE', 'WMAPE%', 'SMAPE%', 'MASE', 'CORR', 'MAE/naive'], rows);
+  const level = intervals ? `${Math.round((1 - intervals.alpha) * 100)}` : '';
+  const header = ['model', 'MAE', 'RMSE', 'WMAPE%', 'SMAPE%', 'MASE', 'CORR', 'MAE/naive'];
+  return table(intervals ? [...header, `cover${level}%`, `width${level}`] : header, rows);
 }
 
 function fmt(v: number, digits = 1): string {

@@ -210,6 +210,8 @@ export class TwigaForecaster {
     await this.fitted?.scorer.release();
     this.fitted = { state, ctx, scorer, onnx };
     if (options.validation) {
+      // Validation rows are the newest the forecaster has seen: their tail serves prepare_test_data.
+      this.rememberTail(options.validation);
       // The validation windows both weigh the ensemble and calibrate the conformal intervals.
       await this.calibrate(options.validation);
       const report = await this.evaluate(options.validation);
@@ -292,6 +294,18 @@ export class TwigaForecaster {
     }
     fitted.state.calibration = { method: 'split', windows: scored.batch.n, scores: encoded };
     fitted.calibration = decoded;
+  }
+
+  /**
+   * Keep the newest rows of each series of `frame` as the tail that `prepare_test_data` prepends to
+   * requests (fit keeps the training data's; call this with the latest data before saving).
+   */
+  rememberTail(frame: Frame): void {
+    const fitted = this.require();
+    const series = toSeries(frame, this.config, 'train');
+    const fresh = new Map(series.map((s) => [s.id, tailOf(s, this.config)]));
+    const kept = fitted.state.tails.filter((t) => !fresh.has(t.id));
+    fitted.state.tails = [...kept, ...fresh.values()];
   }
 
   /** Windows ending at the last observed row of each series, scored. */

@@ -12,6 +12,7 @@ import { errorHandler } from './error-handler.js';
 import { ModelLoader } from './model-loader.js';
 import { healthRoute } from './routes/health.js';
 import { predictRoute } from './routes/predict.js';
+import { predictIntervalRoute } from './routes/predict-interval.js';
 import { reloadRoute } from './routes/reload.js';
 
 /** The app {@link createApp} returns: Fastify with the zod type provider. */
@@ -64,6 +65,7 @@ export async function createApp(options: CreateAppOptions): Promise<TwigaApp> {
   await app.register(authPlugin, { apiKey: settings.TWIGA_SERVE_API_KEY });
   await app.register(healthRoute, { loader });
   await app.register(predictRoute, { loader });
+  await app.register(predictIntervalRoute, { loader });
   await app.register(reloadRoute, { loader });
   app.addHook('onClose', async () => loader.close());
   return app;

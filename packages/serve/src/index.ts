@@ -12,6 +12,8 @@ export type {
   ForecastRequest,
   ForecastResponse,
   HealthResponse,
+  IntervalRequest,
+  IntervalResponse,
   ReloadResponse,
 } from './schemas.js';
 export {
@@ -20,6 +22,8 @@ export {
   ForecastRequestSchema,
   ForecastResponseSchema,
   HealthResponseSchema,
+  IntervalRequestSchema,
+  IntervalResponseSchema,
   RecordSchema,
   ReloadResponseSchema,
 } from './schemas.js';

@@ -41,6 +41,43 @@ export const ForecastResponseSchema = z.object({
 });
 export type ForecastResponse = z.output<typeof ForecastResponseSchema>;
 
+const Level = z.number().gt(0).lt(1);
+
+/** `POST /predict-interval` body — the seed's `IntervalRequest`: give `alpha` or `coverage` (default 90 %). */
+export const IntervalRequestSchema = z
+  .object({
+    records: z.array(RecordSchema).min(1),
+    /** Miscoverage: 0.1 asks for 90 % intervals. */
+    alpha: Level.optional(),
+    /** Nominal coverage, 1 − alpha. */
+    coverage: Level.optional(),
+    ensemble_strategy: z.enum(ENSEMBLE_STRATEGIES).optional(),
+    prepare_test_data: z.boolean().default(true),
+  })
+  .strict()
+  .refine((body) => body.alpha === undefined || body.coverage === undefined, {
+    message: 'give alpha or coverage, not both',
+    path: ['coverage'],
+  });
+export type IntervalRequest = z.output<typeof IntervalRequestSchema>;
+
+/** One model's interval forecasts, each `[batch][horizon][target]`. */
+export const ModelIntervalSchema = z.object({
+  model: z.string(),
+  lower: z.array(z.array(z.array(z.number()))),
+  forecast: z.array(z.array(z.array(z.number()))),
+  upper: z.array(z.array(z.array(z.number()))),
+  /** Nominal coverage of the intervals (1 − alpha). */
+  coverage: z.number(),
+  inference_time: z.number(),
+});
+
+/** `POST /predict-interval` answer — the seed's `IntervalResponse` plus timestamps and series ids. */
+export const IntervalResponseSchema = ForecastResponseSchema.omit({ forecasts: true }).extend({
+  forecasts: z.array(ModelIntervalSchema),
+});
+export type IntervalResponse = z.output<typeof IntervalResponseSchema>;
+
 /** The checkpoint a server is serving. */
 export const CheckpointInfoSchema = z.object({
   version: z.number().int(),

@@ -42,7 +42,12 @@ export async function saveCheckpoint(dir: string, rows = 400, alpha = 0.1): Prom
     data: TEST_CONFIG.data,
     models: [{ name: 'seasonal-naive' }, { name: 'linear', params: { alpha } }],
   });
-  await forecaster.fit(fromRecords(syntheticRecords(rows), forecaster.columnSpec()));
+  // The last 100 rows (with their history) calibrate the conformal intervals.
+  const all = syntheticRecords(rows);
+  const spec = forecaster.columnSpec();
+  await forecaster.fit(fromRecords(all.slice(0, rows - 100), spec), {
+    validation: fromRecords(all.slice(rows - 100 - 29), spec),
+  });
   const meta = await new CheckpointStore(dir).save(forecaster);
   await forecaster.close();
   return meta;

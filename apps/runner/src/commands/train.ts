@@ -1,5 +1,11 @@
 import { loadSettings } from '@twiga/core';
-import { CheckpointStore, readCsv, splitFrame, TwigaForecaster } from '@twiga/forecaster';
+import {
+  CheckpointStore,
+  type IntervalMetrics,
+  readCsv,
+  splitFrame,
+  TwigaForecaster,
+} from '@twiga/forecaster';
 import { metricsTable } from '../format.js';
 import { BUNDLED_DATA, loadTrainConfig } from '../train-config.js';
 
@@ -38,7 +44,9 @@ export async function train(options: TrainOptions, log: (line: string) => void):
   log(
     `fitted ${forecaster.models.map((m) => m.label).join(', ')} on ${forecaster.state.trainWindows} windows`,
   );
-  const report = await forecaster.evaluate(test);
+  const report = await forecaster.evaluate(test, { alpha: 0.1 });
+  // Requests to the server continue from the newest data, so that is the tail prepare_test_data prepends.
+  forecaster.rememberTail(frame);
   const store = new CheckpointStore(settings.TWIGA_MODEL_CHECKPOINT_DIR, {
     retention: settings.TWIGA_CHECKPOINT_RETENTION,
   });
@@ -57,8 +65,18 @@ export async function train(options: TrainOptions, log: (line: string) => void):
   return {
     version: meta.version,
     checkpointDir: settings.TWIGA_MODEL_CHECKPOINT_DIR,
-    metrics: Object.fromEntries(Object.entries(report.models).map(([name, m]) => [name, { ...m.overall }])),
+    metrics: Object.fromEntries(
+      Object.entries(report.models).map(([name, m]) => [
+        name,
+        { ...m.overall, ...intervalColumns(report.intervals?.models[name]) },
+      ]),
+    ),
     windows: { train: trainWindows, test: report.windows },
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+/** Interval metrics as flat metric names (`coverage90`, `width90`, `winkler90`) for JSON output. */
+function intervalColumns(m: IntervalMetrics | undefined): Record<string, number> {
+  return m ? { coverage90: m.coverage, width90: m.meanWidth, winkler90: m.winkler } : {};
 }

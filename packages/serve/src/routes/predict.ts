@@ -1,4 +1,4 @@
-import { combinePredictions, fromRecords, type RawPrediction } from '@twiga/forecaster';
+import { fromRecords } from '@twiga/forecaster';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ModelLoader } from '../model-loader.js';
 import {
@@ -7,6 +7,7 @@ import {
   type ForecastResponse,
   ForecastResponseSchema,
 } from '../schemas.js';
+import { ensembleOf, toNested, toTimestamps } from './shape.js';
 
 /** `POST /predict`: forecasts of every model in the checkpoint for the newest window of each series. */
 export const predictRoute: FastifyPluginAsyncZod<{ loader: ModelLoader }> = async (app, { loader }) => {
@@ -26,20 +27,14 @@ export const predictRoute: FastifyPluginAsyncZod<{ loader: ModelLoader }> = asyn
           prepareTestData: request.body.prepare_test_data,
         });
         const strategy = request.body.ensemble_strategy;
-        if (strategy !== undefined && predictions.length > 1) {
-          const mae = forecaster.state.validationMae;
-          const weights = predictions.map((p) => {
-            const v = mae[p.model];
-            return v === null || v === undefined || v <= 0 ? 1 : 1 / v;
-          });
-          predictions.push({ ...combinePredictions(predictions, strategy, weights), model: 'ensemble' });
-        }
+        if (strategy !== undefined && predictions.length > 1)
+          predictions.push(ensembleOf(forecaster, predictions, strategy));
         const seconds = (performance.now() - started) / 1000;
         const first = predictions[0]!;
         return {
           forecasts: predictions.map((p) => ({
             model: p.model,
-            predictions: toNested(p),
+            predictions: toNested(p, p.loc),
             inference_time: seconds,
           })),
           targets: [...first.targets],
@@ -51,25 +46,3 @@ export const predictRoute: FastifyPluginAsyncZod<{ loader: ModelLoader }> = asyn
       }),
   );
 };
-
-/** `[n, horizon, targets]` flat → nested arrays, as the seed's clients read them. */
-function toNested(p: RawPrediction): number[][][] {
-  const [n, H, T] = p.shape;
-  const out: number[][][] = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const steps: number[][] = new Array(H);
-    for (let h = 0; h < H; h++) {
-      const o = (i * H + h) * T;
-      steps[h] = Array.from(p.loc.subarray(o, o + T));
-    }
-    out[i] = steps;
-  }
-  return out;
-}
-
-function toTimestamps(p: RawPrediction): string[][] {
-  const [n, H] = p.shape;
-  return Array.from({ length: n }, (_, i) =>
-    Array.from(p.timestamps.subarray(i * H, (i + 1) * H), (ms) => new Date(ms).toISOString()),
-  );
-}

@@ -1,0 +1,59 @@
+import { fromRecords } from '@twiga/forecaster';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { ModelLoader } from '../model-loader.js';
+import {
+  ErrorResponseSchema,
+  IntervalRequestSchema,
+  type IntervalResponse,
+  IntervalResponseSchema,
+} from '../schemas.js';
+import { ensembleOf, toNested, toTimestamps } from './shape.js';
+
+/**
+ * `POST /predict-interval`: point forecasts with split-conformal intervals from the checkpoint's
+ * calibration, per horizon step and target, at the requested `alpha` (or `coverage` = 1 − alpha).
+ */
+export const predictIntervalRoute: FastifyPluginAsyncZod<{ loader: ModelLoader }> = async (
+  app,
+  { loader },
+) => {
+  app.post(
+    '/predict-interval',
+    {
+      schema: {
+        body: IntervalRequestSchema,
+        response: { 200: IntervalResponseSchema, '4xx': ErrorResponseSchema, '5xx': ErrorResponseSchema },
+      },
+    },
+    async (request) =>
+      loader.use(async ({ forecaster, meta }): Promise<IntervalResponse> => {
+        const started = performance.now();
+        const { records, coverage, ensemble_strategy: strategy, prepare_test_data } = request.body;
+        const alpha = request.body.alpha ?? (coverage === undefined ? 0.1 : 1 - coverage);
+        const frame = fromRecords(records, forecaster.columnSpec());
+        const predictions = await forecaster.predictInterval(frame, {
+          alpha,
+          prepareTestData: prepare_test_data,
+        });
+        if (strategy !== undefined && predictions.length > 1)
+          predictions.push(ensembleOf(forecaster, predictions, strategy));
+        const seconds = (performance.now() - started) / 1000;
+        const first = predictions[0]!;
+        return {
+          forecasts: predictions.map((p) => ({
+            model: p.model,
+            lower: toNested(p, p.lower!),
+            forecast: toNested(p, p.loc),
+            upper: toNested(p, p.upper!),
+            coverage: 1 - alpha,
+            inference_time: seconds,
+          })),
+          targets: [...first.targets],
+          forecast_horizon: first.shape[1],
+          timestamps: toTimestamps(first),
+          series_ids: [...first.seriesIds],
+          checkpoint_version: meta.version,
+        };
+      }),
+  );
+};

@@ -1,0 +1,56 @@
+import {
+  combinePredictions,
+  type EnsembleStrategy,
+  type RawPrediction,
+  type TwigaForecaster,
+} from '@twiga/forecaster';
+
+/** A flat `[n, horizon, targets]` array of a prediction as nested arrays, as the seed's clients read them. */
+export function toNested(p: RawPrediction, values: Float64Array): number[][][] {
+  const [n, H, T] = p.shape;
+  const out: number[][][] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const steps: number[][] = new Array(H);
+    for (let h = 0; h < H; h++) {
+      const o = (i * H + h) * T;
+      steps[h] = Array.from(values.subarray(o, o + T));
+    }
+    out[i] = steps;
+  }
+  return out;
+}
+
+/** ISO 8601 UTC time of every forecast step, `[n][horizon]`. */
+export function toTimestamps(p: RawPrediction): string[][] {
+  const [n, H] = p.shape;
+  return Array.from({ length: n }, (_, i) =>
+    Array.from(p.timestamps.subarray(i * H, (i + 1) * H), (ms) => new Date(ms).toISOString()),
+  );
+}
+
+/**
+ * The combined forecast `model: "ensemble"`. `weighted_mean` weighs each model by its inverse validation
+ * MAE (equal weights when it was fitted without validation). Interval bounds, when present, are combined
+ * with the same weights.
+ */
+export function ensembleOf(
+  forecaster: TwigaForecaster,
+  predictions: readonly RawPrediction[],
+  strategy: EnsembleStrategy,
+): RawPrediction {
+  const mae = forecaster.state.validationMae;
+  const weights = predictions.map((p) => {
+    const v = mae[p.model];
+    return v === null || v === undefined || v <= 0 ? 1 : 1 / v;
+  });
+  const point = combinePredictions(predictions, strategy, weights);
+  if (predictions.some((p) => p.lower === undefined || p.upper === undefined))
+    return { ...point, model: 'ensemble' };
+  const bound = (key: 'lower' | 'upper') =>
+    combinePredictions(
+      predictions.map((p) => ({ ...p, loc: p[key]! })),
+      strategy,
+      weights,
+    ).loc;
+  return { ...point, kind: 'interval', model: 'ensemble', lower: bound('lower'), upper: bound('upper') };
+}
