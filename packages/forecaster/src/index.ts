@@ -1,3 +1,5 @@
+export type { BacktestFold, BacktestFoldsInput, BacktestResult, BacktestSummary } from './backtest.js';
+export { BacktestFoldsSchema, backtest } from './backtest.js';
 export type { CheckpointManifest, VersionMeta } from './checkpoint/manifest.js';
 export { CHECKPOINT_FILES, MANIFEST_FILE, ManifestSchema, VersionMetaSchema } from './checkpoint/manifest.js';
 export type { CheckpointStoreOptions, LoadedCheckpoint, SaveOptions } from './checkpoint/store.js';
@@ -12,6 +14,8 @@ export {
   historyRowsNeeded,
   SCALERS,
 } from './config.js';
+export type { Calibration } from './conformal.js';
+export { CalibrationSchema, conformalQuantile, conformalScores } from './conformal.js';
 export type { Frame, SeriesData } from './data/frame.js';
 export { sliceFrame } from './data/frame.js';
 export type { ColumnSpec } from './data/frame-builder.js';
@@ -34,8 +38,6 @@ export type { FeatureLayout } from './features/layout.js';
 export { featureLayout } from './features/layout.js';
 export type { EvaluationReport, FitOptions, ForecasterOptions, PredictOptions } from './forecaster.js';
 export { ForecasterOptionsSchema, TwigaForecaster } from './forecaster.js';
-export type { Calibration } from './conformal.js';
-export { CalibrationSchema, conformalQuantile, conformalScores } from './conformal.js';
 export type { IntervalMetrics, QuantileMetrics } from './metrics/interval-metrics.js';
 export { intervalMetrics, pinball, quantileMetrics } from './metrics/interval-metrics.js';
 export type { MetricsReport, MetricValues, PointMetric } from './metrics/point-metrics.js';
