@@ -2,12 +2,19 @@
 /** The `twiga` command line: train, serve, checkpoints, demo. Exit codes: 0 ok, 1 failed, 2 bad input. */
 import { isTwigaError } from '@twiga/core';
 import { Command, InvalidArgumentError } from 'commander';
+import { backtestCommand } from './commands/backtest.js';
 import { listCheckpoints, rollbackCheckpoint } from './commands/checkpoints.js';
 import { demo } from './commands/demo.js';
 import { serve } from './commands/serve.js';
 import { train } from './commands/train.js';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
+
+function nonNegative(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number ≥ 0');
+  return n;
+}
 
 function integer(value: string): number {
   const n = Number(value);
@@ -33,6 +40,70 @@ program
     const outcome = await train(opts, opts.json ? () => {} : log);
     if (opts.json) log(JSON.stringify(outcome));
   });
+
+program
+  .command('backtest')
+  .description('time-based cross-validation: fit on each training window, score the following test window')
+  .option('--data <file>', 'CSV file (default: the bundled vic_elec data)')
+  .option('--config <file>', 'training config (JSON or YAML): { data, models }')
+  .requiredOption(
+    '--train-size <steps>',
+    'steps in the first (expanding) or every (rolling) training window',
+    integer,
+  )
+  .requiredOption('--test-size <steps>', 'steps forecast in each fold', integer)
+  .option('--mode <mode>', 'expanding or rolling', 'expanding')
+  .option('--gap <steps>', 'steps skipped between training and test', nonNegative, 0)
+  .option('--stride <steps>', 'steps between fold starts (default: test size)', integer)
+  .option(
+    '--validation-size <steps>',
+    'steps held out of each training window for calibration',
+    nonNegative,
+    0,
+  )
+  .option('--max-folds <n>', 'at most this many folds', integer)
+  .option('--json', 'print one JSON object')
+  .action(
+    async (opts: {
+      data?: string;
+      config?: string;
+      trainSize: number;
+      testSize: number;
+      mode: 'expanding' | 'rolling';
+      gap: number;
+      stride?: number;
+      validationSize: number;
+      maxFolds?: number;
+      json?: boolean;
+    }) => {
+      const { trainSize, testSize, mode, gap, stride, validationSize, maxFolds } = opts;
+      const folds = {
+        trainSize,
+        testSize,
+        mode,
+        gap,
+        validationSize,
+        ...(stride === undefined ? {} : { stride }),
+        ...(maxFolds === undefined ? {} : { maxFolds }),
+      };
+      const result = await backtestCommand(
+        {
+          folds,
+          ...(opts.data ? { data: opts.data } : {}),
+          ...(opts.config ? { config: opts.config } : {}),
+          json: opts.json ?? false,
+        },
+        log,
+      );
+      if (opts.json)
+        log(
+          JSON.stringify({
+            folds: result.folds.map(({ report, ...f }) => ({ ...f, models: report.models })),
+            summary: result.summary,
+          }),
+        );
+    },
+  );
 
 program
   .command('serve')

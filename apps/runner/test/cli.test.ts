@@ -147,8 +147,41 @@ describe('twiga CLI', () => {
     expect(res.stderr).toMatch(/row 10, column y/);
   }, 30_000);
 
+  it('backtest --json reports folds that end before their test windows, and a summary', async () => {
+    const res = await twiga(
+      [
+        'backtest',
+        '--data',
+        'data.csv',
+        '--config',
+        'config.json',
+        '--train-size',
+        '300',
+        '--test-size',
+        '100',
+        '--gap',
+        '5',
+        '--json',
+      ],
+      dir,
+    );
+    expect(res.code).toBe(0);
+    const out = JSON.parse(res.stdout);
+    expect(out.folds).toHaveLength(2);
+    for (const fold of out.folds) expect(fold.train.end).toBeLessThan(fold.test.start - 5 * 3_600_000);
+    expect(out.summary.linear.mae.mean).toBeLessThan(out.summary['seasonal-naive'].mae.mean);
+  }, 60_000);
+
   it('every command has --help', async () => {
-    for (const cmd of [[], ['train'], ['serve'], ['checkpoints'], ['checkpoints', 'rollback'], ['demo']]) {
+    for (const cmd of [
+      [],
+      ['train'],
+      ['backtest'],
+      ['serve'],
+      ['checkpoints'],
+      ['checkpoints', 'rollback'],
+      ['demo'],
+    ]) {
       const res = await twiga([...cmd, '--help'], dir);
       expect(res.code).toBe(0);
       expect(res.stdout).toMatch(/Usage: twiga/);
