@@ -39,7 +39,10 @@ export const SettingsSchema = z.object({
   TWIGA_SERVE_HOST: z.string().trim().min(1, 'a host name or IP address').default('127.0.0.1'),
   /** Port the server listens on. @default 8000 */
   TWIGA_SERVE_PORT: port.default(8000),
-  /** API key required in `X-API-Key` by every route but /health; unset turns auth off (warned at start). */
+  /**
+   * API key(s) required in `X-API-Key` by every route but /health; several comma-separated keys allow
+   * rotation. Unset (and no key file) turns auth off, warned at start.
+   */
   TWIGA_SERVE_API_KEY: optionalString,
   /** Where monitoring reports are written. @default ./reports */
   TWIGA_SERVE_REPORT_DIR: z.string().trim().min(1, 'a directory path').default('./reports'),
@@ -49,6 +52,34 @@ export const SettingsSchema = z.object({
     .int('a positive integer number of bytes')
     .positive('a positive integer number of bytes')
     .default(10 * 1024 * 1024),
+  /** File with API keys, one per line ('#' comments); keys from it are accepted beside TWIGA_SERVE_API_KEY. */
+  TWIGA_SERVE_API_KEY_FILE: optionalString,
+  /** Separate key for GET /metrics; unset = /metrics is public (like /health). */
+  TWIGA_SERVE_METRICS_API_KEY: optionalString,
+  /** Most records one request may carry (413 above). @default 100000 */
+  TWIGA_SERVE_MAX_RECORDS: z.coerce
+    .number({ error: 'a positive integer' })
+    .int('a positive integer')
+    .positive('a positive integer')
+    .default(100_000),
+  /** Requests per minute per API key (per client IP without auth); 0 = no limit. @default 0 */
+  TWIGA_SERVE_RATE_LIMIT: z.coerce
+    .number({ error: 'an integer ≥ 0' })
+    .int('an integer ≥ 0')
+    .min(0, 'an integer ≥ 0')
+    .default(0),
+  /** Milliseconds a client may take to send its request (slow clients get 408). @default 30000 */
+  TWIGA_SERVE_REQUEST_TIMEOUT_MS: z.coerce
+    .number({ error: 'an integer ≥ 0 of milliseconds' })
+    .int('an integer ≥ 0 of milliseconds')
+    .min(0, 'an integer ≥ 0 of milliseconds')
+    .default(30_000),
+  /** Event-loop delay in ms beyond which requests are refused with 503 + Retry-After; 0 = off. @default 1000 */
+  TWIGA_SERVE_MAX_EVENT_LOOP_DELAY_MS: z.coerce
+    .number({ error: 'an integer ≥ 0 of milliseconds' })
+    .int('an integer ≥ 0 of milliseconds')
+    .min(0, 'an integer ≥ 0 of milliseconds')
+    .default(1000),
   /** MLflow tracking server; unset = the local on-disk store. */
   TWIGA_MLFLOW_TRACKING_URI: url('an http(s) URL of an MLflow server'),
   /** MLflow experiment name. @default twiga */

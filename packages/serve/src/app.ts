@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import rateLimit from '@fastify/rate-limit';
+import underPressure from '@fastify/under-pressure';
 import { createLogger, type Logger, type TwigaSettings } from '@twiga/core';
 import Fastify, {
   type FastifyBaseLogger,
@@ -9,7 +11,11 @@ import Fastify, {
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { authPlugin } from './auth.js';
 import { errorHandler } from './error-handler.js';
+import { RateLimitedError } from './errors.js';
+import { KeyRing } from './key-ring.js';
+import { metricsPlugin } from './metrics.js';
 import { ModelLoader } from './model-loader.js';
+import { docsUiPlugin, openApiPlugin } from './openapi.js';
 import { healthRoute } from './routes/health.js';
 import { predictRoute } from './routes/predict.js';
 import { predictIntervalRoute } from './routes/predict-interval.js';
@@ -34,39 +40,82 @@ export interface CreateAppOptions {
 }
 
 /**
- * Build the Twiga HTTP app (not listening — `apps/server` listens, tests use `inject`). Routes: `/health`,
- * `/predict`, `/reload`; errors are always `{ error: { code, message, details? } }`.
+ * Build the Twiga HTTP app (not listening — `apps/server` listens, tests use `inject`): `/health`,
+ * `/predict`, `/predict-interval`, `/reload`, `/metrics`, `/openapi.json`, `/docs`. Errors are always
+ * `{ error: { code, message, details? } }`.
  */
 export async function createApp(options: CreateAppOptions): Promise<TwigaApp> {
   const { settings } = options;
   const logger = options.logger ?? createLogger(settings, { name: 'twiga-serve' });
   const loader =
     options.loader ?? new ModelLoader({ checkpointDir: settings.TWIGA_MODEL_CHECKPOINT_DIR, logger });
+  const keys = new KeyRing({ keys: settings.TWIGA_SERVE_API_KEY, file: settings.TWIGA_SERVE_API_KEY_FILE });
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: settings.TWIGA_SERVE_BODY_LIMIT,
+    requestTimeout: settings.TWIGA_SERVE_REQUEST_TIMEOUT_MS,
     // Per-request access lines are off: at thousands of requests a second they would dominate the cost.
     logController: new LogController({ disableRequestLogging: true }),
-    // Numbers in JSON beyond float64 range, prototype pollution keys: rejected by the parser.
+    // Prototype-pollution keys in JSON bodies are rejected by the parser.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
   }).withTypeProvider<ZodTypeProvider>();
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) =>
     reply
       .code(404)
       .send({ error: { code: 'ROUTE_NOT_FOUND', message: `no route ${request.method} ${request.url}` } }),
   );
-  if (settings.TWIGA_SERVE_API_KEY === undefined) {
+  if (!keys.enabled) {
     logger.warn('TWIGA_SERVE_API_KEY is not set: every route is open to anyone who can reach the server');
   }
-  await app.register(authPlugin, { apiKey: settings.TWIGA_SERVE_API_KEY });
-  await app.register(healthRoute, { loader });
-  await app.register(predictRoute, { loader });
-  await app.register(predictIntervalRoute, { loader });
-  await app.register(reloadRoute, { loader });
+
+  // Load shedding first, so an overloaded server answers 503 + Retry-After before doing any work.
+  if (settings.TWIGA_SERVE_MAX_EVENT_LOOP_DELAY_MS > 0) {
+    await app.register(underPressure, {
+      maxEventLoopDelay: settings.TWIGA_SERVE_MAX_EVENT_LOOP_DELAY_MS,
+      // Sample often enough that a stall is seen within a quarter second.
+      sampleInterval: 250,
+      retryAfter: 5,
+      exposeStatusRoute: false,
+      pressureHandler: (_request, reply, type, value) => {
+        reply
+          .code(503)
+          .header('retry-after', '5')
+          .send({
+            error: { code: 'OVERLOADED', message: `server overloaded (${type} ${value}): retry later` },
+          });
+      },
+    });
+  }
+  await app.register(metricsPlugin, { loader });
+  await app.register(authPlugin, { keys, metricsKey: settings.TWIGA_SERVE_METRICS_API_KEY });
+  if (settings.TWIGA_SERVE_RATE_LIMIT > 0) {
+    await app.register(rateLimit, {
+      max: settings.TWIGA_SERVE_RATE_LIMIT,
+      timeWindow: 60_000,
+      // Per API key when auth is on (one client, whatever its address), per address otherwise.
+      keyGenerator: (request) => {
+        const key = request.headers['x-api-key'];
+        return typeof key === 'string' && keys.enabled ? `key:${key}` : `ip:${request.ip}`;
+      },
+      allowList: (request) => request.url === '/health',
+      errorResponseBuilder: (_request, context) => new RateLimitedError(context.max, context.after),
+    });
+  }
+  await app.register(openApiPlugin);
+  // Routes live in their own scope with the zod compilers (a root-level zod compiler would also
+  // compile other plugins' JSON schemas, which it cannot).
+  await app.register(async (api) => {
+    api.setValidatorCompiler(validatorCompiler);
+    api.setSerializerCompiler(serializerCompiler);
+    const routeOptions = { loader, maxRecords: settings.TWIGA_SERVE_MAX_RECORDS };
+    await api.register(healthRoute, { loader });
+    await api.register(predictRoute, routeOptions);
+    await api.register(predictIntervalRoute, routeOptions);
+    await api.register(reloadRoute, { loader });
+  });
+  await app.register(docsUiPlugin);
   app.addHook('onClose', async () => loader.close());
   return app;
 }

@@ -1,39 +1,43 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { UnauthorizedError } from './errors.js';
+import type { KeyRing } from './key-ring.js';
+import { safeEqual } from './safe-equal.js';
+
+export { safeEqual } from './safe-equal.js';
 
 /** Options of {@link authPlugin}. */
 export interface AuthOptions {
-  /** Accepted API key; undefined turns auth off. */
-  apiKey: string | undefined;
-  /** Paths served without a key. @default ['/health'] */
+  /** Accepted API keys; auth is off when the ring is empty. */
+  keys: KeyRing;
+  /** Key for `/metrics` alone; undefined = `/metrics` is public. */
+  metricsKey?: string | undefined;
+  /** Paths (or prefixes ending in `*`) served without a key. @default ['/health', '/docs*', '/openapi.json'] */
   publicPaths?: readonly string[];
 }
 
-/**
- * Constant-time comparison of two secrets: both are hashed first, so neither the content nor the
- * length of the expected key leaks through timing.
- */
-export function safeEqual(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
-}
-
 const auth: FastifyPluginAsync<AuthOptions> = async (app, options) => {
-  const { apiKey } = options;
-  if (apiKey === undefined) return;
-  const publicPaths = new Set(options.publicPaths ?? ['/health']);
+  const { keys, metricsKey } = options;
+  const patterns = options.publicPaths ?? ['/health', '/docs*', '/openapi.json'];
+  const exact = new Set(patterns.filter((p) => !p.endsWith('*')));
+  const prefixes = patterns.filter((p) => p.endsWith('*')).map((p) => p.slice(0, -1));
+  const isPublic = (path: string) => exact.has(path) || prefixes.some((p) => path.startsWith(p));
   app.addHook('onRequest', async (request) => {
-    if (publicPaths.has(request.routeOptions.url ?? request.url)) return;
+    const path = request.routeOptions.url ?? request.url.split('?')[0]!;
     const given = request.headers['x-api-key'];
-    if (typeof given !== 'string' || !safeEqual(given, apiKey)) throw new UnauthorizedError();
+    const key = typeof given === 'string' ? given : undefined;
+    if (path === '/metrics') {
+      if (metricsKey !== undefined && (key === undefined || !safeEqual(key, metricsKey)))
+        throw new UnauthorizedError();
+      return;
+    }
+    if (!keys.enabled || isPublic(path)) return;
+    if (!keys.accepts(key)) throw new UnauthorizedError();
   });
 };
 
 /**
- * Requires `X-API-Key` on every route but the public ones when a key is configured. Wrapped with
- * fastify-plugin so its hook applies to routes registered beside it, not only inside its own scope.
+ * Requires `X-API-Key` on every route but the public ones when keys are configured; `/metrics` has its own
+ * optional key. Wrapped with fastify-plugin so its hook covers routes registered beside it.
  */
 export const authPlugin = fp(auth, { name: 'twiga-auth', fastify: '5.x' });

@@ -8,8 +8,10 @@ import type { ErrorResponse } from './schemas.js';
 const FASTIFY_STATUS_CODES: Record<number, ErrorCode> = {
   400: 'REQUEST_INVALID',
   404: 'ROUTE_NOT_FOUND',
+  408: 'REQUEST_TIMEOUT',
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
 };
 
 /**

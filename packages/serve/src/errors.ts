@@ -7,6 +7,9 @@ export type ServeErrorCode =
   | 'MODEL_NOT_LOADED'
   | 'REQUEST_INVALID'
   | 'PAYLOAD_TOO_LARGE'
+  | 'RATE_LIMITED'
+  | 'OVERLOADED'
+  | 'REQUEST_TIMEOUT'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'ROUTE_NOT_FOUND'
   | 'INTERNAL';
@@ -22,7 +25,10 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   REQUEST_INVALID: 400,
   UNAUTHORIZED: 401,
   ROUTE_NOT_FOUND: 404,
+  REQUEST_TIMEOUT: 408,
   PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  OVERLOADED: 503,
   UNSUPPORTED_MEDIA_TYPE: 415,
   DATA_INVALID: 422,
   MODEL_NOT_LOADED: 503,
@@ -57,5 +63,23 @@ export class RequestInvalidError extends TwigaError {
   readonly code = 'REQUEST_INVALID';
   constructor(message: string, issues: { path: string; message: string }[]) {
     super(message, { details: { issues } });
+  }
+}
+
+/** Too many records (or bytes) in one request. */
+export class PayloadTooLargeError extends TwigaError {
+  readonly code = 'PAYLOAD_TOO_LARGE';
+  constructor(message: string, details: Record<string, unknown>) {
+    super(message, { details });
+  }
+}
+
+/** More requests in a minute than `TWIGA_SERVE_RATE_LIMIT` from one key (or address). */
+export class RateLimitedError extends TwigaError {
+  readonly code = 'RATE_LIMITED';
+  /** Read by @fastify/rate-limit, which throws what its error builder returns. */
+  readonly statusCode = 429;
+  constructor(max: number, after: string) {
+    super(`more than ${max} requests a minute: retry in ${after}`, { details: { max } });
   }
 }

@@ -16,7 +16,14 @@ export interface ModelLoaderOptions {
   /** Checkpoint directory (`TWIGA_MODEL_CHECKPOINT_DIR`). */
   checkpointDir: string;
   logger?: Logger;
+  /** Told of every load and failed reload, e.g. to update Prometheus metrics. */
+  onEvent?: (event: LoaderEvent) => void;
 }
+
+/** What the loader reports to {@link ModelLoaderOptions.onEvent}. */
+export type LoaderEvent =
+  | { type: 'loaded'; version: number; seconds: number; models: readonly string[] }
+  | { type: 'reload-failed'; code: string };
 
 /** Result of {@link ModelLoader.reload}. */
 export interface ReloadResult {
@@ -42,6 +49,7 @@ export class ModelLoader {
   private loading: Promise<Slot> | undefined;
   private reloading: Promise<ReloadResult> = Promise.resolve(undefined as unknown as ReloadResult);
   private readonly store: CheckpointStore;
+  private readonly listeners = new Set<(event: LoaderEvent) => void>();
 
   constructor(private readonly options: ModelLoaderOptions) {
     this.store = new CheckpointStore(options.checkpointDir);
@@ -71,9 +79,26 @@ export class ModelLoader {
 
   /** Load the checkpoint the manifest names now and swap it in. Reloads run one after another. */
   reload(): Promise<ReloadResult> {
-    const next = this.reloading.catch(() => undefined).then(() => this.doReload());
+    const next = this.reloading
+      .catch(() => undefined)
+      .then(() => this.doReload())
+      .catch((err: unknown) => {
+        this.emit({ type: 'reload-failed', code: (err as { code?: string }).code ?? 'INTERNAL' });
+        throw err;
+      });
     this.reloading = next;
     return next;
+  }
+
+  /** Be told of loads and failed reloads (e.g. metrics); returns the unsubscribe function. */
+  subscribe(listener: (event: LoaderEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: LoaderEvent): void {
+    this.options.onEvent?.(event);
+    for (const listener of this.listeners) listener(event);
   }
 
   /** Release the served model (server shutdown). */
@@ -125,10 +150,12 @@ export class ModelLoader {
         { version: meta.version },
         'no checkpoint manifest: loaded the newest version',
       );
+    const seconds = (performance.now() - started) / 1000;
     this.options.logger?.info(
-      { version: meta.version, models: meta.models, ms: Math.round(performance.now() - started) },
+      { version: meta.version, models: meta.models, ms: Math.round(seconds * 1000) },
       'model loaded',
     );
+    this.emit({ type: 'loaded', version: meta.version, seconds, models: meta.models });
     return { model: { forecaster, meta, extras, loadedAt: new Date() }, inFlight: 0, retired: false };
   }
 }

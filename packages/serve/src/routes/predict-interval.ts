@@ -7,16 +7,16 @@ import {
   type IntervalResponse,
   IntervalResponseSchema,
 } from '../schemas.js';
-import { ensembleOf, toNested, toTimestamps } from './shape.js';
+import { checkRecordCount, ensembleOf, toNested, toTimestamps } from './shape.js';
 
 /**
  * `POST /predict-interval`: point forecasts with split-conformal intervals from the checkpoint's
  * calibration, per horizon step and target, at the requested `alpha` (or `coverage` = 1 − alpha).
  */
-export const predictIntervalRoute: FastifyPluginAsyncZod<{ loader: ModelLoader }> = async (
-  app,
-  { loader },
-) => {
+export const predictIntervalRoute: FastifyPluginAsyncZod<{
+  loader: ModelLoader;
+  maxRecords: number;
+}> = async (app, { loader, maxRecords }) => {
   app.post(
     '/predict-interval',
     {
@@ -25,8 +25,9 @@ export const predictIntervalRoute: FastifyPluginAsyncZod<{ loader: ModelLoader }
         response: { 200: IntervalResponseSchema, '4xx': ErrorResponseSchema, '5xx': ErrorResponseSchema },
       },
     },
-    async (request) =>
-      loader.use(async ({ forecaster, meta }): Promise<IntervalResponse> => {
+    async (request) => {
+      checkRecordCount(request.body.records.length, maxRecords);
+      return loader.use(async ({ forecaster, meta }): Promise<IntervalResponse> => {
         const started = performance.now();
         const { records, coverage, ensemble_strategy: strategy, prepare_test_data } = request.body;
         const alpha = request.body.alpha ?? (coverage === undefined ? 0.1 : 1 - coverage);
@@ -38,6 +39,7 @@ export const predictIntervalRoute: FastifyPluginAsyncZod<{ loader: ModelLoader }
         if (strategy !== undefined && predictions.length > 1)
           predictions.push(ensembleOf(forecaster, predictions, strategy));
         const seconds = (performance.now() - started) / 1000;
+        for (const p of predictions) app.twigaCountPredictions(p.model, p.shape[0]);
         const first = predictions[0]!;
         return {
           forecasts: predictions.map((p) => ({
@@ -54,6 +56,7 @@ export const predictIntervalRoute: FastifyPluginAsyncZod<{ loader: ModelLoader }
           series_ids: [...first.seriesIds],
           checkpoint_version: meta.version,
         };
-      }),
+      });
+    },
   );
 };

@@ -7,10 +7,13 @@ import {
   type ForecastResponse,
   ForecastResponseSchema,
 } from '../schemas.js';
-import { ensembleOf, toNested, toTimestamps } from './shape.js';
+import { checkRecordCount, ensembleOf, toNested, toTimestamps } from './shape.js';
 
 /** `POST /predict`: forecasts of every model in the checkpoint for the newest window of each series. */
-export const predictRoute: FastifyPluginAsyncZod<{ loader: ModelLoader }> = async (app, { loader }) => {
+export const predictRoute: FastifyPluginAsyncZod<{ loader: ModelLoader; maxRecords: number }> = async (
+  app,
+  { loader, maxRecords },
+) => {
   app.post(
     '/predict',
     {
@@ -19,8 +22,9 @@ export const predictRoute: FastifyPluginAsyncZod<{ loader: ModelLoader }> = asyn
         response: { 200: ForecastResponseSchema, '4xx': ErrorResponseSchema, '5xx': ErrorResponseSchema },
       },
     },
-    async (request) =>
-      loader.use(async ({ forecaster, meta }): Promise<ForecastResponse> => {
+    async (request) => {
+      checkRecordCount(request.body.records.length, maxRecords);
+      return loader.use(async ({ forecaster, meta }): Promise<ForecastResponse> => {
         const started = performance.now();
         const frame = fromRecords(request.body.records, forecaster.columnSpec());
         const predictions = await forecaster.predict(frame, {
@@ -30,6 +34,7 @@ export const predictRoute: FastifyPluginAsyncZod<{ loader: ModelLoader }> = asyn
         if (strategy !== undefined && predictions.length > 1)
           predictions.push(ensembleOf(forecaster, predictions, strategy));
         const seconds = (performance.now() - started) / 1000;
+        for (const p of predictions) app.twigaCountPredictions(p.model, p.shape[0]);
         const first = predictions[0]!;
         return {
           forecasts: predictions.map((p) => ({
@@ -43,6 +48,7 @@ export const predictRoute: FastifyPluginAsyncZod<{ loader: ModelLoader }> = asyn
           series_ids: [...first.seriesIds],
           checkpoint_version: meta.version,
         };
-      }),
+      });
+    },
   );
 };

@@ -4,6 +4,7 @@ import {
   type RawPrediction,
   type TwigaForecaster,
 } from '@twiga/forecaster';
+import { PayloadTooLargeError } from '../errors.js';
 
 /** A flat `[n, horizon, targets]` array of a prediction as nested arrays, as the seed's clients read them. */
 export function toNested(p: RawPrediction, values: Float64Array): number[][][] {
@@ -53,4 +54,13 @@ export function ensembleOf(
       weights,
     ).loc;
   return { ...point, kind: 'interval', model: 'ensemble', lower: bound('lower'), upper: bound('upper') };
+}
+
+/** Refuse requests with more records than `TWIGA_SERVE_MAX_RECORDS` (413), before any parsing work. */
+export function checkRecordCount(count: number, max: number): void {
+  if (count > max)
+    throw new PayloadTooLargeError(`${count} records is more than the ${max} allowed per request`, {
+      records: count,
+      max,
+    });
 }
