@@ -11,7 +11,7 @@ import Fastify, {
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { authPlugin } from './auth.js';
 import { errorHandler } from './error-handler.js';
-import { RateLimitedError } from './errors.js';
+import { RateLimitedError, ShuttingDownError } from './errors.js';
 import { KeyRing } from './key-ring.js';
 import { metricsPlugin } from './metrics.js';
 import { ModelLoader } from './model-loader.js';
@@ -20,6 +20,8 @@ import { healthRoute } from './routes/health.js';
 import { predictRoute } from './routes/predict.js';
 import { predictIntervalRoute } from './routes/predict-interval.js';
 import { reloadRoute } from './routes/reload.js';
+import { monitorRoute } from './routes/monitor.js';
+import { reportsRoute } from './routes/reports.js';
 
 /** The app {@link createApp} returns: Fastify with the zod type provider. */
 export type TwigaApp = FastifyInstance<
@@ -59,6 +61,11 @@ export async function createApp(options: CreateAppOptions): Promise<TwigaApp> {
     // Prototype-pollution keys in JSON bodies are rejected by the parser.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    // Fastify's own 503 while closing has another body shape; ours (below) carries a code.
+    return503OnClosing: false,
+    // On close, do not cut idle keep-alive sockets: a client may be sending on one at that instant (it would
+    // see ECONNRESET). Each gets `Connection: close` on its next answer, or ends at the keep-alive timeout.
+    forceCloseConnections: false,
   }).withTypeProvider<ZodTypeProvider>();
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) =>
@@ -69,6 +76,18 @@ export async function createApp(options: CreateAppOptions): Promise<TwigaApp> {
   if (!keys.enabled) {
     logger.warn('TWIGA_SERVE_API_KEY is not set: every route is open to anyone who can reach the server');
   }
+
+  // While shutting down, requests that still arrive (on kept-alive connections) are turned away so a load
+  // balancer retries them elsewhere; requests already in flight finish.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!closing) return;
+    reply.header('connection', 'close').header('retry-after', '1');
+    throw new ShuttingDownError();
+  });
 
   // Load shedding first, so an overloaded server answers 503 + Retry-After before doing any work.
   if (settings.TWIGA_SERVE_MAX_EVENT_LOOP_DELAY_MS > 0) {
@@ -114,6 +133,8 @@ export async function createApp(options: CreateAppOptions): Promise<TwigaApp> {
     await api.register(predictRoute, routeOptions);
     await api.register(predictIntervalRoute, routeOptions);
     await api.register(reloadRoute, { loader });
+    await api.register(monitorRoute, { loader, reportDir: settings.TWIGA_SERVE_REPORT_DIR });
+    await api.register(reportsRoute, { reportDir: settings.TWIGA_SERVE_REPORT_DIR });
   });
   await app.register(docsUiPlugin);
   app.addHook('onClose', async () => loader.close());

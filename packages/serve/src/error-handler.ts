@@ -25,7 +25,9 @@ export function errorHandler(
   reply: FastifyReply,
 ): FastifyReply {
   const { status, body } = toErrorBody(error);
-  if (status >= 500) request.log.error({ err: error }, 'request failed');
+  // Only unexpected failures need a stack; known server states (no model, overloaded, shutting down) do not.
+  if (body.error.code === 'INTERNAL') request.log.error({ err: error }, 'request failed');
+  else if (status >= 500) request.log.warn({ code: body.error.code, message: body.error.message }, 'request failed');
   else request.log.info({ code: body.error.code }, 'request rejected');
   return reply.code(status).send(body);
 }

@@ -1,5 +1,6 @@
 import { type CoreErrorCode, TwigaError } from '@twiga/core';
 import type { ForecasterErrorCode } from '@twiga/forecaster';
+import type { MonitorErrorCode } from '@twiga/monitor';
 
 /** Every stable error code of @twiga/serve. */
 export type ServeErrorCode =
@@ -9,13 +10,14 @@ export type ServeErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'RATE_LIMITED'
   | 'OVERLOADED'
+  | 'SHUTTING_DOWN'
   | 'REQUEST_TIMEOUT'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'ROUTE_NOT_FOUND'
   | 'INTERNAL';
 
 /** Every code the server can answer with. */
-export type ErrorCode = CoreErrorCode | ForecasterErrorCode | ServeErrorCode;
+export type ErrorCode = CoreErrorCode | ForecasterErrorCode | ServeErrorCode | MonitorErrorCode;
 
 /**
  * HTTP status of each code. A new code without a status fails to compile. Client mistakes are 4xx;
@@ -29,6 +31,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
   OVERLOADED: 503,
+  SHUTTING_DOWN: 503,
   UNSUPPORTED_MEDIA_TYPE: 415,
   DATA_INVALID: 422,
   MODEL_NOT_LOADED: 503,
@@ -40,6 +43,15 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   CONFIG_INVALID: 500,
   SETTINGS_INVALID: 500,
   INTERNAL: 500,
+  MONITOR_COLUMN_UNKNOWN: 422,
+  MONITOR_COLUMN_EMPTY: 422,
+  MONITOR_COLUMN_TYPE: 422,
+  MONITOR_METHOD_INVALID: 422,
+  MONITOR_LENGTH_MISMATCH: 422,
+  MONITOR_DATASET_NOT_FOUND: 404,
+  MONITOR_REPORT_NOT_FOUND: 404,
+  MONITOR_NO_REFERENCE: 503,
+  MONITOR_PROFILE_INVALID: 500,
 };
 
 /** The request lacks a valid `X-API-Key`. */
@@ -81,5 +93,13 @@ export class RateLimitedError extends TwigaError {
   readonly statusCode = 429;
   constructor(max: number, after: string) {
     super(`more than ${max} requests a minute: retry in ${after}`, { details: { max } });
+  }
+}
+
+/** The server is shutting down: the request was not started; retry it (on another replica). */
+export class ShuttingDownError extends TwigaError {
+  readonly code = 'SHUTTING_DOWN';
+  constructor() {
+    super('the server is shutting down: retry the request');
   }
 }
