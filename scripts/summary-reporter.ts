@@ -16,7 +16,10 @@ export default class SummaryReporter implements Reporter {
         else if (state === 'failed') failed++;
         else skipped++;
       }
-      if (mod.state() === 'failed' && [...mod.children.allTests()].length === 0) failed++;
+      // A module that failed outside its tests (an import error, a failing beforeAll) counts as a failure
+      // even when its tests were never run or were reported as skipped.
+      const failedTests = [...mod.children.allTests()].filter((t) => t.result().state === 'failed').length;
+      if (mod.state() === 'failed' && failedTests === 0) failed++;
     }
     process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   }

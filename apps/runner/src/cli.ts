@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-/** The `twiga` command line: train, serve, checkpoints, demo. Exit codes: 0 ok, 1 failed, 2 bad input. */
+/** The `twiga` command line: train, serve, checkpoints, runs, demo. Exit codes: 0 ok, 1 failed, 2 bad input. */
 import { isTwigaError } from '@twiga/core';
 import { Command, InvalidArgumentError } from 'commander';
 import { backtestCommand } from './commands/backtest.js';
 import { listCheckpoints, rollbackCheckpoint } from './commands/checkpoints.js';
 import { demo } from './commands/demo.js';
+import { listRuns, showRun, syncRunsCommand } from './commands/runs.js';
 import { serve } from './commands/serve.js';
 import { train } from './commands/train.js';
 
@@ -134,6 +135,33 @@ checkpoints
   .action(async (opts: { to: number; checkpointDir?: string }) =>
     rollbackCheckpoint(opts.checkpointDir, opts.to, log),
   );
+
+const runs = program
+  .command('runs')
+  .description('tracked runs in the local store (TWIGA_MLFLOW_LOCAL_STORE): list, show, sync to MLflow');
+runs
+  .command('list')
+  .description('list runs, oldest first, with their sync state (local, pending, synced)')
+  .option('--dir <dir>', 'local run store (TWIGA_MLFLOW_LOCAL_STORE)')
+  .option('--json', 'print JSON')
+  .action(async (opts: { dir?: string; json?: boolean }) => listRuns(opts, log));
+runs
+  .command('show')
+  .description('show one run: params, latest metrics, tags, inputs, artifacts, models')
+  .argument('<id>', 'run id or a unique prefix of one (at least 4 characters)')
+  .option('--dir <dir>', 'local run store (TWIGA_MLFLOW_LOCAL_STORE)')
+  .option('--json', 'print the run record as JSON')
+  .action(async (id: string, opts: { dir?: string; json?: boolean }) => showRun(id, opts, log));
+runs
+  .command('sync')
+  .description('replay runs not yet on the MLflow server, idempotently (a second sync changes nothing)')
+  .option('--to <uri>', 'MLflow tracking URI (default TWIGA_MLFLOW_TRACKING_URI)')
+  .option('--dir <dir>', 'local run store (TWIGA_MLFLOW_LOCAL_STORE)')
+  .option('--include-running', 'also replay runs still RUNNING (e.g. left so by a crash)')
+  .option('--json', 'print JSON')
+  .action(async (opts: { to?: string; dir?: string; includeRunning?: boolean; json?: boolean }) => {
+    process.exitCode = await syncRunsCommand(opts, log);
+  });
 
 program
   .command('demo')

@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   if (values.host !== undefined) overrides.TWIGA_SERVE_HOST = values.host;
   const settings = loadSettings({ overrides });
   const logger = createLogger(settings, { name: 'twiga-server' });
-  const loader = new ModelLoader({ checkpointDir: settings.TWIGA_MODEL_CHECKPOINT_DIR, logger });
+  const loader = new ModelLoader({ checkpointDir: settings.TWIGA_MODEL_CHECKPOINT_DIR, logger, settings });
   const app = await createApp({ settings, loader, logger });
   // Load eagerly so the first request does not pay for it; without a checkpoint the server starts degraded.
   await loader.ensureLoaded().catch((err: unknown) => {

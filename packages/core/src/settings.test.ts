@@ -35,6 +35,25 @@ describe('loadSettings', () => {
     expect(s.TWIGA_REDIS_URL).toBeUndefined();
   });
 
+  it('fills the MLflow client defaults and leaves credentials unset', () => {
+    const s = loadSettings({ env: {}, ...noFile });
+    expect(s).toMatchObject({
+      TWIGA_MLFLOW_REQUEST_TIMEOUT_MS: 120_000,
+      TWIGA_MLFLOW_MAX_TRIES: 7,
+      TWIGA_MLFLOW_LOCAL_STORE: './twiga-runs',
+    });
+    expect(s.TWIGA_MLFLOW_TRACKING_USERNAME).toBeUndefined();
+    expect(s.TWIGA_MLFLOW_TRACKING_PASSWORD).toBeUndefined();
+    expect(s.TWIGA_MLFLOW_TRACKING_TOKEN).toBeUndefined();
+    expect(s.TWIGA_MLFLOW_MODEL_CACHE_DIR).toBeUndefined();
+    const set = loadSettings({
+      env: { TWIGA_MLFLOW_MAX_TRIES: '3', TWIGA_MLFLOW_TRACKING_TOKEN: 't' },
+      ...noFile,
+    });
+    expect(set.TWIGA_MLFLOW_MAX_TRIES).toBe(3);
+    expect(set.TWIGA_MLFLOW_TRACKING_TOKEN).toBe('t');
+  });
+
   it('is frozen', () => {
     const s = loadSettings({ env: {}, ...noFile });
     expect(Object.isFrozen(s)).toBe(true);
@@ -70,6 +89,9 @@ describe('loadSettings', () => {
     ['TWIGA_MLFLOW_TRACKING_URI', 'not a url'],
     ['TWIGA_REDIS_URL', 'http://localhost:6379'],
     ['TWIGA_CHECKPOINT_RETENTION', '0'],
+    ['TWIGA_MLFLOW_REQUEST_TIMEOUT_MS', '0'],
+    ['TWIGA_MLFLOW_MAX_TRIES', '0'],
+    ['TWIGA_MLFLOW_MAX_TRIES', '21'],
   ])('rejects %s=%s naming the variable, the value and what is allowed', (variable, value) => {
     const err = expectInvalid(() => loadSettings({ env: { [variable]: value }, ...noFile }));
     expect(err.issues).toHaveLength(1);

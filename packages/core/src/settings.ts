@@ -84,6 +84,29 @@ export const SettingsSchema = z.object({
   TWIGA_MLFLOW_TRACKING_URI: url('an http(s) URL of an MLflow server'),
   /** MLflow experiment name. @default twiga */
   TWIGA_MLFLOW_EXPERIMENT: z.string().trim().min(1, 'a non-empty experiment name').default('twiga'),
+  /** MLflow basic-auth user (with the password); unset falls back to `MLFLOW_TRACKING_USERNAME`. */
+  TWIGA_MLFLOW_TRACKING_USERNAME: optionalString,
+  /** MLflow basic-auth password; unset falls back to `MLFLOW_TRACKING_PASSWORD`. */
+  TWIGA_MLFLOW_TRACKING_PASSWORD: optionalString,
+  /** MLflow bearer token (used when no username/password); unset falls back to `MLFLOW_TRACKING_TOKEN`. */
+  TWIGA_MLFLOW_TRACKING_TOKEN: optionalString,
+  /** Timeout of each MLflow request try, in ms. @default 120000 (MLflow's own client default) */
+  TWIGA_MLFLOW_REQUEST_TIMEOUT_MS: z.coerce
+    .number({ error: 'a positive integer number of milliseconds' })
+    .int('a positive integer number of milliseconds')
+    .positive('a positive integer number of milliseconds')
+    .default(120_000),
+  /** Tries of each MLflow request (the first included) on network errors and 408/429/5xx. @default 7 */
+  TWIGA_MLFLOW_MAX_TRIES: z.coerce
+    .number({ error: 'an integer from 1 to 20' })
+    .int('an integer from 1 to 20')
+    .min(1, 'an integer from 1 to 20')
+    .max(20, 'an integer from 1 to 20')
+    .default(7),
+  /** Local run store: every run without an MLflow server, and runs spooled while it was unreachable. @default ./twiga-runs */
+  TWIGA_MLFLOW_LOCAL_STORE: z.string().trim().min(1, 'a directory path').default('./twiga-runs'),
+  /** Where `models:/name@alias` checkpoints are downloaded; unset = `<os tmpdir>/twiga-model-cache`. */
+  TWIGA_MLFLOW_MODEL_CACHE_DIR: optionalString,
   /** Log level. @default info */
   TWIGA_LOG_LEVEL: z.enum(LOG_LEVELS, { error: `one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   /** Redis for the distributed runner; unset = the in-process scheduler. */

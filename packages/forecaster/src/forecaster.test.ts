@@ -6,7 +6,7 @@ import { latestAnchor, trainingAnchors } from './features/anchors.js';
 import { buildFeatures, type FeatureContext } from './features/build-features.js';
 import { featureLayout } from './features/layout.js';
 import { fitScaler } from './features/scaler.js';
-import { fitHeads } from './fit-heads.js';
+import { fitModels } from './fit-models.js';
 import { TwigaForecaster } from './forecaster.js';
 import { type LinearHead, scoreLinearHead } from './models/linear-head.js';
 import type { ModelSpecInput } from './models/model-spec.js';
@@ -44,7 +44,7 @@ function relErr(actual: number, expected: number): number {
 }
 
 /** Everything fit() computes, recomputed in float64 TypeScript from the same building blocks. */
-function tsReference(forecaster: TwigaForecaster) {
+async function tsReference(forecaster: TwigaForecaster) {
   const cfg = forecaster.config;
   const train = seriesFor(cfg, RECORDS.slice(0, TRAIN_END));
   const scaler = fitScaler(train, [...cfg.targets, ...covariateColumns(cfg)], cfg.scaling);
@@ -55,7 +55,10 @@ function tsReference(forecaster: TwigaForecaster) {
     periodMs: HOUR_MS,
   };
   const anchors = train.map((s) => trainingAnchors(cfg, s));
-  const heads = fitHeads(ctx, train, anchors, forecaster.models, 24);
+  const heads = (await fitModels(ctx, { series: train, anchors }, forecaster.models, 24)).map((f) => {
+    if (f.kind !== 'linear') throw new Error('linear heads expected');
+    return f.head;
+  });
   const { center, scale } = scaler.load!;
   /** Forecasts in original units for the given anchors of a series, `[anchors, H]`. */
   const forecast = (head: LinearHead, s: SeriesData, at: Int32Array): Float64Array => {
@@ -70,12 +73,12 @@ function tsReference(forecaster: TwigaForecaster) {
 
 describe.each(['none', 'standard'] as const)("TwigaForecaster with scaling '%s'", (scaling) => {
   let forecaster: TwigaForecaster;
-  let ref: ReturnType<typeof tsReference>;
+  let ref: Awaited<ReturnType<typeof tsReference>>;
 
   beforeAll(async () => {
     forecaster = TwigaForecaster.create({ data: { ...DATA, scaling }, models: MODELS });
     await forecaster.fit(frameFor(forecaster.config, RECORDS.slice(0, TRAIN_END)));
-    ref = tsReference(forecaster);
+    ref = await tsReference(forecaster);
   });
 
   afterAll(async () => {
@@ -98,7 +101,7 @@ describe.each(['none', 'standard'] as const)("TwigaForecaster with scaling '%s'"
     expect(forecaster.onnxBytes.length).toBeGreaterThan(0);
   });
 
-  it('(a) ONNX parity: predict() equals the float64 TypeScript reference (fitHeads + scoreLinearHead)', async () => {
+  it('(a) ONNX parity: predict() equals the float64 TypeScript reference (fitModels + scoreLinearHead)', async () => {
     const req = request(0, 700);
     const [naive, linear] = await forecaster.predict(frameFor(forecaster.config, req), {
       prepareTestData: false,

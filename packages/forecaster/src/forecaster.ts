@@ -21,12 +21,12 @@ import { latestAnchor, trainingAnchors } from './features/anchors.js';
 import { type FeatureContext, scalerOf } from './features/build-features.js';
 import { featureLayout } from './features/layout.js';
 import { fitScalers } from './features/scaler.js';
-import { fitHeads } from './fit-heads.js';
+import { type FitProgress, fitModels } from './fit-models.js';
 import { checkAlpha, intervalBounds, quantilesFromIntervals, scaledActuals } from './intervals.js';
 import { type IntervalMetrics, intervalMetrics } from './metrics/interval-metrics.js';
 import { computePointMetrics, type MetricsReport } from './metrics/point-metrics.js';
+import { buildForecastModel } from './models/gbdt/onnx-model.js';
 import { type ModelSpecInput, ModelSpecSchema } from './models/model-spec.js';
-import { buildLinearModel } from './onnx/build-graph.js';
 import { OnnxScorer } from './onnx/scorer.js';
 import type { RawPrediction } from './prediction.js';
 import { type NamedModel, type PipelineState, PipelineStateSchema, type SeriesTail } from './state.js';
@@ -60,8 +60,13 @@ export interface ForecasterOptions {
 
 /** Options of {@link TwigaForecaster.fit}. */
 export interface FitOptions {
-  /** Held-out frame (with history context) whose MAE weights the `weighted_mean` ensemble. */
+  /**
+   * Held-out frame (with history context) after the training data: it calibrates the conformal intervals,
+   * weighs the `weighted_mean` ensemble, and stops GBDT early when `earlyStoppingRounds` is set.
+   */
   validation?: Frame;
+  /** Progress of long fits (GBDT: one step per horizon step × target ensemble). */
+  onProgress?: (progress: FitProgress) => void;
 }
 
 /** Metrics per model on a frame: overall, per target and per horizon step. */
@@ -182,14 +187,39 @@ export class TwigaForecaster {
     const ctx = this.context(scalers);
     const seasonLength = this.seasonLength();
     const anchors = series.map((s) => trainingAnchors(cfg, s));
-    const heads = fitHeads(ctx, series, anchors, this.models, seasonLength);
-    const onnx = buildLinearModel({
+    const validationSeries = options.validation ? toSeries(options.validation, cfg, 'train') : undefined;
+    const fitted = await fitModels(
+      ctx,
+      {
+        series,
+        anchors,
+        validation: validationSeries && {
+          series: validationSeries,
+          anchors: validationSeries.map((s) => trainingAnchors(cfg, s)),
+        },
+      },
+      this.models,
+      seasonLength,
+      options.onProgress,
+    );
+    const onnx = buildForecastModel({
       nFeatures: ctx.layout.width,
-      outputs: this.models.map((m, i) => ({
-        name: m.label,
-        weights: Float32Array.from(heads[i]!.weights),
-        bias: Float32Array.from(heads[i]!.bias),
-      })),
+      linear: this.models.flatMap((m, i) => {
+        const f = fitted[i]!;
+        return f.kind === 'linear'
+          ? [
+              {
+                name: m.label,
+                weights: Float32Array.from(f.head.weights),
+                bias: Float32Array.from(f.head.bias),
+              },
+            ]
+          : [];
+      }),
+      gbdt: this.models.flatMap((m, i) => {
+        const f = fitted[i]!;
+        return f.kind === 'gbdt' ? [{ name: m.label, ensembles: f.ensembles }] : [];
+      }),
       docString: `Twiga-TS forecaster: ${this.models.map((m) => m.label).join(', ')}`,
     });
     const scorer = await OnnxScorer.fromBytes(onnx);

@@ -17,10 +17,10 @@ import { metricsPlugin } from './metrics.js';
 import { ModelLoader } from './model-loader.js';
 import { docsUiPlugin, openApiPlugin } from './openapi.js';
 import { healthRoute } from './routes/health.js';
+import { monitorRoute } from './routes/monitor.js';
 import { predictRoute } from './routes/predict.js';
 import { predictIntervalRoute } from './routes/predict-interval.js';
 import { reloadRoute } from './routes/reload.js';
-import { monitorRoute } from './routes/monitor.js';
 import { reportsRoute } from './routes/reports.js';
 
 /** The app {@link createApp} returns: Fastify with the zod type provider. */
@@ -50,7 +50,8 @@ export async function createApp(options: CreateAppOptions): Promise<TwigaApp> {
   const { settings } = options;
   const logger = options.logger ?? createLogger(settings, { name: 'twiga-serve' });
   const loader =
-    options.loader ?? new ModelLoader({ checkpointDir: settings.TWIGA_MODEL_CHECKPOINT_DIR, logger });
+    options.loader ??
+    new ModelLoader({ checkpointDir: settings.TWIGA_MODEL_CHECKPOINT_DIR, logger, settings });
   const keys = new KeyRing({ keys: settings.TWIGA_SERVE_API_KEY, file: settings.TWIGA_SERVE_API_KEY_FILE });
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,

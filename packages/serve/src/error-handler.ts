@@ -27,7 +27,8 @@ export function errorHandler(
   const { status, body } = toErrorBody(error);
   // Only unexpected failures need a stack; known server states (no model, overloaded, shutting down) do not.
   if (body.error.code === 'INTERNAL') request.log.error({ err: error }, 'request failed');
-  else if (status >= 500) request.log.warn({ code: body.error.code, message: body.error.message }, 'request failed');
+  else if (status >= 500)
+    request.log.warn({ code: body.error.code, message: body.error.message }, 'request failed');
   else request.log.info({ code: body.error.code }, 'request rejected');
   return reply.code(status).send(body);
 }

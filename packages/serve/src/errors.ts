@@ -1,6 +1,7 @@
 import { type CoreErrorCode, TwigaError } from '@twiga/core';
 import type { ForecasterErrorCode } from '@twiga/forecaster';
 import type { MonitorErrorCode } from '@twiga/monitor';
+import type { TrackingErrorCode } from '@twiga/tracking';
 
 /** Every stable error code of @twiga/serve. */
 export type ServeErrorCode =
@@ -17,7 +18,12 @@ export type ServeErrorCode =
   | 'INTERNAL';
 
 /** Every code the server can answer with. */
-export type ErrorCode = CoreErrorCode | ForecasterErrorCode | ServeErrorCode | MonitorErrorCode;
+export type ErrorCode =
+  | CoreErrorCode
+  | ForecasterErrorCode
+  | ServeErrorCode
+  | MonitorErrorCode
+  | TrackingErrorCode;
 
 /**
  * HTTP status of each code. A new code without a status fails to compile. Client mistakes are 4xx;
@@ -52,6 +58,15 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   MONITOR_REPORT_NOT_FOUND: 404,
   MONITOR_NO_REFERENCE: 503,
   MONITOR_PROFILE_INVALID: 500,
+  // MLflow is the server's own dependency (a `models:/` checkpoint source): its failures are 5xx.
+  TRACKING_UNREACHABLE: 503,
+  TRACKING_NOT_FOUND: 503,
+  TRACKING_MODEL_NOT_READY: 503,
+  TRACKING_REQUEST_FAILED: 502,
+  TRACKING_AUTH_FAILED: 502,
+  TRACKING_RESPONSE_INVALID: 502,
+  TRACKING_INVALID: 500,
+  TRACKING_STORE_CORRUPT: 500,
 };
 
 /** The request lacks a valid `X-API-Key`. */

@@ -1,5 +1,21 @@
-import type { Logger } from '@twiga/core';
-import { CheckpointStore, type TwigaForecaster, type VersionMeta } from '@twiga/forecaster';
+import { type Logger, loadSettings } from '@twiga/core';
+import {
+  CheckpointCorruptError,
+  CheckpointStore,
+  type LoadedCheckpoint,
+  type TwigaForecaster,
+  type VersionMeta,
+} from '@twiga/forecaster';
+import {
+  fetchModelVersion,
+  isModelUri,
+  MlflowClient,
+  type ModelUri,
+  parseModelUri,
+  TrackingInvalidError,
+  type TrackingSettings,
+  trackingConfig,
+} from '@twiga/tracking';
 import { ModelNotLoadedError } from './errors.js';
 
 /** A model as served: the forecaster and the checkpoint it came from. */
@@ -9,12 +25,24 @@ export interface ServedModel {
   /** Extra checkpoint files (e.g. `reference_profile.json` for drift checks), checksum-verified. */
   readonly extras: Readonly<Record<string, Uint8Array>>;
   readonly loadedAt: Date;
+  /** The registry version served, when `checkpointDir` is a `models:/` URI. */
+  readonly registry?: { readonly name: string; readonly alias?: string; readonly version: string };
 }
 
 /** Options of {@link ModelLoader}. */
 export interface ModelLoaderOptions {
-  /** Checkpoint directory (`TWIGA_MODEL_CHECKPOINT_DIR`). */
+  /**
+   * Checkpoint directory (`TWIGA_MODEL_CHECKPOINT_DIR`), or a registered model, `models:/<name>@<alias>`
+   * (or `models:/<name>/<version>`): each load resolves the alias through MLflow's registry, downloads that
+   * version's checkpoint into the model cache (once) and loads it with its checksums verified.
+   */
   checkpointDir: string;
+  /** MLflow settings for `models:/` sources. @default read once from the environment and `.env` */
+  settings?: TrackingSettings;
+  /** MLflow client for `models:/` sources. @default one made from `settings` */
+  mlflow?: MlflowClient;
+  /** Download cache for `models:/` sources. @default `TWIGA_MLFLOW_MODEL_CACHE_DIR`, else `<tmpdir>/twiga-model-cache` */
+  modelCacheDir?: string;
   logger?: Logger;
   /** Told of every load and failed reload, e.g. to update Prometheus metrics. */
   onEvent?: (event: LoaderEvent) => void;
@@ -48,11 +76,15 @@ export class ModelLoader {
   private slot: Slot | undefined;
   private loading: Promise<Slot> | undefined;
   private reloading: Promise<ReloadResult> = Promise.resolve(undefined as unknown as ReloadResult);
-  private readonly store: CheckpointStore;
+  private readonly store: CheckpointStore | undefined;
+  private readonly modelUri: ModelUri | undefined;
+  private mlflow: { client: MlflowClient; cacheDir: string } | undefined;
   private readonly listeners = new Set<(event: LoaderEvent) => void>();
 
   constructor(private readonly options: ModelLoaderOptions) {
-    this.store = new CheckpointStore(options.checkpointDir);
+    // A bad models:/ URI is a configuration error: it fails here, at start, not on the first request.
+    this.modelUri = isModelUri(options.checkpointDir) ? parseModelUri(options.checkpointDir) : undefined;
+    this.store = this.modelUri === undefined ? new CheckpointStore(options.checkpointDir) : undefined;
   }
 
   /** The served model if one is loaded, without triggering a load. */
@@ -77,7 +109,10 @@ export class ModelLoader {
     }
   }
 
-  /** Load the checkpoint the manifest names now and swap it in. Reloads run one after another. */
+  /**
+   * Load the checkpoint the manifest names now (for `models:/<name>@<alias>`: the version the alias points
+   * at now) and swap it in. Reloads run one after another.
+   */
   reload(): Promise<ReloadResult> {
     const next = this.reloading
       .catch(() => undefined)
@@ -144,7 +179,8 @@ export class ModelLoader {
 
   private async loadSlot(): Promise<Slot> {
     const started = performance.now();
-    const { forecaster, meta, fromFallback, extras } = await this.store.load();
+    const { checkpoint, registry } = await this.loadCheckpoint();
+    const { forecaster, meta, fromFallback, extras } = checkpoint;
     if (fromFallback)
       this.options.logger?.warn(
         { version: meta.version },
@@ -152,10 +188,78 @@ export class ModelLoader {
       );
     const seconds = (performance.now() - started) / 1000;
     this.options.logger?.info(
-      { version: meta.version, models: meta.models, ms: Math.round(seconds * 1000) },
+      {
+        version: meta.version,
+        models: meta.models,
+        ms: Math.round(seconds * 1000),
+        ...(registry ? { registry } : {}),
+      },
       'model loaded',
     );
     this.emit({ type: 'loaded', version: meta.version, seconds, models: meta.models });
-    return { model: { forecaster, meta, extras, loadedAt: new Date() }, inFlight: 0, retired: false };
+    return {
+      model: { forecaster, meta, extras, loadedAt: new Date(), ...(registry ? { registry } : {}) },
+      inFlight: 0,
+      retired: false,
+    };
+  }
+
+  /** The checkpoint to serve: from the directory, or from the registry through the download cache. */
+  private async loadCheckpoint(): Promise<{
+    checkpoint: LoadedCheckpoint;
+    registry?: ServedModel['registry'];
+  }> {
+    if (this.store) return { checkpoint: await this.store.load() };
+    const uri = this.modelUri!;
+    const { client, cacheDir } = this.registryClient();
+    let fetched = await fetchModelVersion(client, uri, { cacheDir });
+    let checkpoint: LoadedCheckpoint;
+    try {
+      checkpoint = await new CheckpointStore(fetched.dir).load();
+    } catch (err) {
+      // A cached copy that fails its checksums (disk trouble, a killed copy) is downloaded once more.
+      if (!(err instanceof CheckpointCorruptError) || fetched.downloaded) throw err;
+      this.options.logger?.warn(
+        { dir: fetched.dir, code: err.code },
+        'cached model version is corrupt: downloading it again',
+      );
+      fetched = await fetchModelVersion(client, uri, { cacheDir, refresh: true });
+      checkpoint = await new CheckpointStore(fetched.dir).load();
+    }
+    const registry = {
+      name: fetched.name,
+      version: fetched.version,
+      ...(fetched.alias === undefined ? {} : { alias: fetched.alias }),
+    };
+    if (fetched.downloaded)
+      this.options.logger?.info({ ...registry, dir: fetched.dir }, 'model version downloaded');
+    return { checkpoint, registry };
+  }
+
+  private registryClient(): { client: MlflowClient; cacheDir: string } {
+    if (this.mlflow) return this.mlflow;
+    if (this.options.mlflow && this.options.modelCacheDir !== undefined) {
+      this.mlflow = { client: this.options.mlflow, cacheDir: this.options.modelCacheDir };
+      return this.mlflow;
+    }
+    const cfg = trackingConfig(this.options.settings ?? loadSettings());
+    const cacheDir = this.options.modelCacheDir ?? cfg.modelCacheDir;
+    if (this.options.mlflow) {
+      this.mlflow = { client: this.options.mlflow, cacheDir };
+      return this.mlflow;
+    }
+    if (cfg.trackingUri === undefined)
+      throw new TrackingInvalidError(
+        `${this.options.checkpointDir} needs an MLflow server: set TWIGA_MLFLOW_TRACKING_URI (or MLFLOW_TRACKING_URI)`,
+      );
+    const client = new MlflowClient({
+      trackingUri: cfg.trackingUri,
+      auth: cfg.auth,
+      timeoutMs: cfg.timeoutMs,
+      retry: { maxTries: cfg.maxTries },
+      logger: this.options.logger,
+    });
+    this.mlflow = { client, cacheDir };
+    return this.mlflow;
   }
 }

@@ -23,7 +23,15 @@ describe('OpenAPI, docs and metrics', () => {
     expect(res.statusCode).toBe(200);
     const doc = res.json();
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths).sort()).toEqual(['/health', '/predict', '/predict-interval', '/reload']);
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/health',
+      '/monitor/drift',
+      '/monitor/performance',
+      '/predict',
+      '/predict-interval',
+      '/reload',
+      '/reports/{name}',
+    ]);
     const body = doc.paths['/predict'].post.requestBody.content['application/json'].schema;
     expect(body.required).toContain('records');
     expect(body.properties.ensemble_strategy.enum).toEqual(['mean', 'median', 'weighted_mean']);

@@ -6,6 +6,7 @@ import {
   splitFrame,
   TwigaForecaster,
 } from '@twiga/forecaster';
+import { buildReferenceProfile, serializeReferenceProfile } from '@twiga/monitor';
 import { metricsTable } from '../format.js';
 import { BUNDLED_DATA, loadTrainConfig } from '../train-config.js';
 
@@ -50,7 +51,11 @@ export async function train(options: TrainOptions, log: (line: string) => void):
   const store = new CheckpointStore(settings.TWIGA_MODEL_CHECKPOINT_DIR, {
     retention: settings.TWIGA_CHECKPOINT_RETENTION,
   });
-  const meta = await store.save(forecaster);
+  // What drift checks at serving time compare with: the training rows, profiled once (POST /monitor/drift).
+  const profile = buildReferenceProfile(trainFrame);
+  const meta = await store.save(forecaster, {
+    extras: { 'reference_profile.json': serializeReferenceProfile(profile) },
+  });
   const trainWindows = forecaster.state.trainWindows;
   await forecaster.close();
   if (!options.json) {

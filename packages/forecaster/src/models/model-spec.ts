@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GBDT_DEFAULTS, GbdtParamsSchema } from './gbdt/params.js';
 
 /** Ridge regression, closed form, direct multi-horizon. */
 export const LinearParamsSchema = z
@@ -35,10 +36,17 @@ export const ModelSpecSchema = z.discriminatedUnion('name', [
       params: SeasonalNaiveParamsSchema.default({}),
     })
     .strict(),
+  z
+    .object({
+      name: z.literal('gbdt'),
+      label: z.string().min(1).optional(),
+      params: GbdtParamsSchema.default(GBDT_DEFAULTS),
+    })
+    .strict(),
 ]);
 
 /** Model types this version can train. */
-export const MODEL_TYPES = ['linear', 'seasonal-naive'] as const;
+export const MODEL_TYPES = ['linear', 'seasonal-naive', 'gbdt'] as const;
 /** A model type name. */
 export type ModelType = (typeof MODEL_TYPES)[number];
 /** Input of {@link ModelSpecSchema}. */

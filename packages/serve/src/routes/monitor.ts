@@ -43,7 +43,10 @@ export const DriftRequestSchema = z
     threshold: Threshold.optional(),
     /** Per-column method and threshold. */
     per_column: z
-      .record(z.string().max(256), z.object({ method: Method.optional(), threshold: Threshold.optional() }).strict())
+      .record(
+        z.string().max(256),
+        z.object({ method: Method.optional(), threshold: Threshold.optional() }).strict(),
+      )
       .optional(),
     /** Dataset drift when at least this share of columns drifted. @default 0.5 */
     drift_share: z.number().gt(0).max(1).optional(),
@@ -70,9 +73,7 @@ const ForecastsSchema = z
     timestamps: z.array(z.array(z.string())).optional(),
   })
   .strict();
-const PairSchema = z
-  .object({ actuals: Cube, forecasts: ForecastsSchema })
-  .strict();
+const PairSchema = z.object({ actuals: Cube, forecasts: ForecastsSchema }).strict();
 
 /** Which record fields hold a target's actual, forecast and interval. */
 const RecordTargetSchema = z
@@ -152,7 +153,7 @@ function flatten(cube: (number | null)[][][], field: string, shape?: readonly [n
 }
 
 /** Actuals and forecasts from the request's cubes. */
-function fromCubes(
+function pairFromCubes(
   actualsCube: (number | null)[][][],
   f: z.output<typeof ForecastsSchema>,
   targets: readonly string[],
@@ -160,29 +161,38 @@ function fromCubes(
 ): { actuals: Float64Array; forecasts: ForecastValues } {
   const loc = flatten(f.predictions, `${prefix}forecasts.predictions`);
   if (loc.shape[2] !== targets.length && loc.shape[0] > 0)
-    throw new MonitorLengthMismatchError(`${prefix}forecasts.predictions has ${loc.shape[2]} targets, expected ${targets.length}`, {
-      column: `${prefix}forecasts.predictions`,
-      expected: targets.length,
-      actual: loc.shape[2],
-    });
+    throw new MonitorLengthMismatchError(
+      `${prefix}forecasts.predictions has ${loc.shape[2]} targets, expected ${targets.length}`,
+      {
+        column: `${prefix}forecasts.predictions`,
+        expected: targets.length,
+        actual: loc.shape[2],
+      },
+    );
   const actuals = flatten(actualsCube, `${prefix}actuals`, loc.shape).values;
   const [n, H] = loc.shape;
   let timestamps: Float64Array | undefined;
   if (f.timestamps) {
     timestamps = new Float64Array(n * H);
     if (f.timestamps.length !== n)
-      throw new MonitorLengthMismatchError(`${prefix}forecasts.timestamps has ${f.timestamps.length} windows, expected ${n}`, {
-        column: `${prefix}forecasts.timestamps`,
-        expected: n,
-        actual: f.timestamps.length,
-      });
+      throw new MonitorLengthMismatchError(
+        `${prefix}forecasts.timestamps has ${f.timestamps.length} windows, expected ${n}`,
+        {
+          column: `${prefix}forecasts.timestamps`,
+          expected: n,
+          actual: f.timestamps.length,
+        },
+      );
     f.timestamps.forEach((row, i) => {
       if (row.length !== H)
-        throw new MonitorLengthMismatchError(`${prefix}forecasts.timestamps[${i}] has ${row.length} steps, expected ${H}`, {
-          column: `${prefix}forecasts.timestamps`,
-          expected: H,
-          actual: row.length,
-        });
+        throw new MonitorLengthMismatchError(
+          `${prefix}forecasts.timestamps[${i}] has ${row.length} steps, expected ${H}`,
+          {
+            column: `${prefix}forecasts.timestamps`,
+            expected: H,
+            actual: row.length,
+          },
+        );
       row.forEach((ts, h) => {
         timestamps![i * H + h] = Date.parse(ts);
       });
@@ -202,12 +212,17 @@ function fromCubes(
 }
 
 /** Actuals and forecasts from records: one window of `records.length` steps. */
-function fromRecords(
+function pairFromRecords(
   records: readonly Readonly<Record<string, unknown>>[],
   specs: readonly z.output<typeof RecordTargetSchema>[],
   timestampColumn: string | undefined,
 ): { actuals: Float64Array; forecasts: ForecastValues } {
-  const fields = specs.flatMap((s) => [s.actual, s.forecast, ...(s.lower ? [s.lower] : []), ...(s.upper ? [s.upper] : [])]);
+  const fields = specs.flatMap((s) => [
+    s.actual,
+    s.forecast,
+    ...(s.lower ? [s.lower] : []),
+    ...(s.upper ? [s.upper] : []),
+  ]);
   const table = tableFromRecords(records, {
     columns: fields,
     kinds: Object.fromEntries(fields.map((f) => [f, 'numeric' as const])),
@@ -215,7 +230,11 @@ function fromRecords(
   const col = (name: string): Float64Array => {
     const values = table.numeric[name];
     if (values === undefined)
-      throw new MonitorLengthMismatchError(`records carry no field ${name}`, { column: name, expected: records.length, actual: 0 });
+      throw new MonitorLengthMismatchError(`records carry no field ${name}`, {
+        column: name,
+        expected: records.length,
+        actual: 0,
+      });
     return values;
   };
   const H = records.length;
@@ -266,24 +285,26 @@ export const monitorRoute: FastifyPluginAsyncZod<MonitorRouteOptions> = async (a
     }
     return monitor;
   };
+  /** The seed's MonitorResponse around one run's summary. */
   const respond = (
-    type: MonitorResponse['monitor_type'],
-    version: number,
-    summary: { report_path: string | null; timestamp: string },
-    alert: boolean,
-    drift: MonitorResponse['drift'],
-    performance: MonitorResponse['performance'],
-  ): MonitorResponse => ({
-    status: 'ok',
-    monitor_type: type,
-    alert,
-    drift,
-    performance,
-    report_path: summary.report_path,
-    report_url: summary.report_path === null ? null : `/reports/${basename(summary.report_path)}`,
-    timestamp: summary.timestamp,
-    checkpoint_version: version,
-  });
+    model: ServedModel,
+    run:
+      | { type: 'data_drift'; summary: NonNullable<MonitorResponse['drift']> }
+      | { type: 'performance'; summary: NonNullable<MonitorResponse['performance']> },
+  ): MonitorResponse => {
+    const { summary } = run;
+    return {
+      status: 'ok',
+      monitor_type: run.type,
+      alert: run.type === 'data_drift' ? run.summary.drift_detected : run.summary.degradation_detected,
+      drift: run.type === 'data_drift' ? run.summary : null,
+      performance: run.type === 'performance' ? run.summary : null,
+      report_path: summary.report_path,
+      report_url: summary.report_path === null ? null : `/reports/${basename(summary.report_path)}`,
+      timestamp: summary.timestamp,
+      checkpoint_version: model.meta.version,
+    };
+  };
   const schema = (body: z.ZodType) => ({
     body,
     response: { 200: MonitorResponseSchema, '4xx': ErrorResponseSchema, '5xx': ErrorResponseSchema },
@@ -327,7 +348,7 @@ export const monitorRoute: FastifyPluginAsyncZod<MonitorRouteOptions> = async (a
             }),
       };
       const summary = await monitor.runDataDrift(table, { ...driftOptions, report: body.report });
-      return respond('data_drift', model.meta.version, summary, summary.drift_detected, summary, null);
+      return respond(model, { type: 'data_drift', summary });
     }),
   );
 
@@ -338,7 +359,7 @@ export const monitorRoute: FastifyPluginAsyncZod<MonitorRouteOptions> = async (a
       const targets = body.targets ?? config.targets;
       const current =
         body.records !== undefined
-          ? fromRecords(
+          ? pairFromRecords(
               body.records,
               body.record_targets ??
                 targets.map((t) => ({
@@ -349,14 +370,16 @@ export const monitorRoute: FastifyPluginAsyncZod<MonitorRouteOptions> = async (a
                 })),
               body.timestamp_column ?? config.dateColumn,
             )
-          : fromCubes(body.actuals!, body.forecasts!, targets);
-      const reference = body.reference ? fromCubes(body.reference.actuals, body.reference.forecasts, targets, 'reference.') : undefined;
+          : pairFromCubes(body.actuals!, body.forecasts!, targets);
+      const reference = body.reference
+        ? pairFromCubes(body.reference.actuals, body.reference.forecasts, targets, 'reference.')
+        : undefined;
       const summary = await monitorFor(model).runPerformance(current.actuals, current.forecasts, {
         ...(reference ? { reference } : {}),
         ...(body.degradation_ratio === undefined ? {} : { degradationRatio: body.degradation_ratio }),
         report: body.report,
       });
-      return respond('performance', model.meta.version, summary, summary.degradation_detected, null, summary);
+      return respond(model, { type: 'performance', summary });
     }),
   );
 };

@@ -12,7 +12,8 @@ export interface ReportsRouteOptions {
 }
 
 /** The policy a report is served under: inline styles and SVG only, so it can fetch nothing. */
-export const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'";
+export const REPORT_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'";
 
 /**
  * `GET /reports/:name`: one HTML report written by a monitoring run. Only names of the form the monitor
