@@ -36,11 +36,25 @@ program
   .option('--data <file>', 'CSV file to train on')
   .option('--config <file>', 'training config (JSON or YAML): { data, models, split }')
   .option('--checkpoint-dir <dir>', 'checkpoint directory (TWIGA_MODEL_CHECKPOINT_DIR)')
+  .option(
+    '--register <name>',
+    'register the checkpoint in the MLflow model registry and point @champion at it',
+  )
+  .option('--no-progress', 'no progress output for long steps')
   .option('--json', 'print one JSON object instead of tables')
-  .action(async (opts: { data?: string; config?: string; checkpointDir?: string; json?: boolean }) => {
-    const outcome = await train(opts, opts.json ? () => {} : log);
-    if (opts.json) log(JSON.stringify(outcome));
-  });
+  .action(
+    async (opts: {
+      data?: string;
+      config?: string;
+      checkpointDir?: string;
+      register?: string;
+      progress: boolean;
+      json?: boolean;
+    }) => {
+      const outcome = await train(opts, opts.json ? () => {} : log);
+      if (opts.json) log(JSON.stringify(outcome));
+    },
+  );
 
 program
   .command('backtest')
