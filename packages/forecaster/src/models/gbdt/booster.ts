@@ -11,7 +11,7 @@ import { quantileInPlace } from './quantile.js';
 import { type Random, sampleSorted, seededRandom } from './random.js';
 import type { GbdtEnsemble, GbdtTree } from './tree.js';
 import { type GrownTree, grownLeafOf, TreeBuilder } from './tree-builder.js';
-import type { HistogramKernelKind } from './tree-memory.js';
+import type { GbdtKernel } from './tree-memory.js';
 
 /** Held-out rows, binned with the training data's BinMapper, and their targets. */
 export interface GbdtValidation {
@@ -29,7 +29,7 @@ export interface TrainGbdtOptions {
   /** Called after every round with the rounds done so far and the validation loss (if any). */
   onRound?(round: number, validationLoss: number | undefined): void;
   /** Histogram kernel: WebAssembly SIMD where available, else JavaScript (same results). @default 'auto' */
-  kernel?: HistogramKernelKind;
+  kernel?: GbdtKernel;
 }
 
 /** Trains the trees of one target `y` ([n], finite) on binned features (on the calling thread). */
@@ -54,7 +54,7 @@ export interface GbdtTrainerOptions {
   /** Held-out rows (binned with the same mapper); each `train` call brings their targets. */
   validation?: BinnedMatrix;
   /** @default 'auto' */
-  kernel?: HistogramKernelKind;
+  kernel?: GbdtKernel;
 }
 
 /** Options of {@link GbdtTrainer.train}. */

@@ -3,26 +3,10 @@
  * 128-bit load/add/store, about twice as fast as the JavaScript loop in `histogram.ts` (which stays as
  * the fallback and the reference: both add the same numbers in the same order, so results are identical).
  */
-import { assembleModule, I32, op, V128, type WasmFunction } from './wasm-assembler.js';
+import { I32, op, V128, type WasmFunction } from './wasm-assembler.js';
 
-/** A WebAssembly.Memory (typed here: the project's libs do not declare the WebAssembly API). */
-export interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-}
-
-// The slice of the WebAssembly JavaScript API used here.
-interface WebAssemblyApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (
-    module: object,
-    imports: Record<string, Record<string, unknown>>,
-  ) => { exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number; maximum: number }) => WasmMemory;
-}
-const wasmApi = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
-
-/** The compiled kernels over one memory; pointers and sizes are byte offsets into that memory. */
-export interface WasmHistogramKernel {
+/** The histogram kernels; pointers and sizes are byte offsets into the kernels' memory. */
+export interface WasmHistogramKernels {
   /**
    * Adds rows `idx[begin..end)` into the (zeroed) histogram at `hist`: for each row r, bins
    * `bins + r·stride` (stride a multiple of 4) and gradient `grad[r]` (f64). `lanes` holds, per byte of a
@@ -67,9 +51,10 @@ function addLane(shift: number, laneOffset: number): (readonly number[])[] {
   ];
 }
 
-const BUILD: WasmFunction = {
+/** `build`, see {@link WasmHistogramKernels}. */
+export const BUILD: WasmFunction = {
   name: 'build',
-  params: 8,
+  params: [I32, I32, I32, I32, I32, I32, I32, I32],
   locals: [
     [7, I32],
     [1, V128],
@@ -117,9 +102,10 @@ const BUILD: WasmFunction = {
   ],
 };
 
-const SUBTRACT: WasmFunction = {
+/** `subtract`, see {@link WasmHistogramKernels}. */
+export const SUBTRACT: WasmFunction = {
   name: 'subtract',
-  params: 3,
+  params: [I32, I32, I32],
   locals: [[1, I32]],
   body: [
     ...[op.get(0), op.get(2), op.i32Add, op.set(3)],
@@ -134,36 +120,3 @@ const SUBTRACT: WasmFunction = {
     op.end,
   ],
 };
-
-let compiled: object | null | undefined;
-
-// WebAssembly memory is little-endian while typed-array views use the host's byte order, so the kernel
-// is only used where the two agree (every mainstream host); null also when SIMD is not supported.
-function kernelModule(): object | null {
-  if (compiled === undefined) {
-    const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-    try {
-      compiled =
-        littleEndian && wasmApi !== undefined ? new wasmApi.Module(assembleModule([BUILD, SUBTRACT])) : null;
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
-}
-
-/** A fixed-size WebAssembly memory of `pages` 64 KiB pages, or undefined when it cannot be had. */
-export function wasmMemory(pages: number): WasmMemory | undefined {
-  if (wasmApi === undefined || kernelModule() === null) return undefined;
-  try {
-    return new wasmApi.Memory({ initial: pages, maximum: pages });
-  } catch {
-    return undefined; // not enough address space: the JavaScript kernel needs less at once
-  }
-}
-
-/** Instantiates the kernels over `memory` (from {@link wasmMemory}). */
-export function wasmHistogramKernel(memory: WasmMemory): WasmHistogramKernel {
-  const instance = new wasmApi!.Instance(kernelModule()!, { env: { memory } });
-  return instance.exports as unknown as WasmHistogramKernel;
-}

@@ -7,7 +7,7 @@ import { ConfigInvalidError, ModelInvalidError } from '../../errors.js';
 import type { BinMapper } from './binning.js';
 import type { GbdtParams } from './params.js';
 import type { GbdtEnsemble } from './tree.js';
-import type { HistogramKernelKind } from './tree-memory.js';
+import type { GbdtKernel } from './tree-memory.js';
 
 /** Everything a worker needs, shared with every other worker (typed arrays over SharedArrayBuffers). */
 export interface WorkerInit {
@@ -26,7 +26,7 @@ export interface WorkerInit {
     readonly targets: Float64Array;
   };
   readonly params: GbdtParams;
-  readonly kernel: HistogramKernelKind;
+  readonly kernel: GbdtKernel;
 }
 
 /** Requests to a worker: bin features `from..to−1`, or train target column `target`. */

@@ -13,7 +13,7 @@ import { allocateBins, assembleBinMapper } from './binning.js';
 import type { GbdtParams } from './params.js';
 import { errorFromPayload, type PoolRequest, type PoolResponse, type WorkerInit } from './pool-protocol.js';
 import type { GbdtEnsemble } from './tree.js';
-import type { HistogramKernelKind } from './tree-memory.js';
+import type { GbdtKernel } from './tree-memory.js';
 
 /** Held-out rows for early stopping: float32 features [n, p] and targets [n, k], both row-major. */
 export interface GbdtManyValidation {
@@ -29,7 +29,7 @@ export interface TrainGbdtManyOptions {
   /** Called on the calling thread after each target is trained. */
   onProgress?(done: number, total: number): void;
   /** Histogram kernel (see `trainGbdt`). @default 'auto' */
-  kernel?: HistogramKernelKind;
+  kernel?: GbdtKernel;
 }
 
 /**

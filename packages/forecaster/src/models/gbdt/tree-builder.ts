@@ -6,8 +6,8 @@
 import { type BinnedMatrix, columnMajor } from './binning.js';
 import { DataPartition } from './data-partition.js';
 import { HistogramSlots } from './histogram.js';
-import { findBestSplit, LeafSplits, type SplitRules } from './split-finder.js';
-import { createTreeMemory, type HistogramKernelKind, type TreeMemory } from './tree-memory.js';
+import { LeafSplits, type SplitRules } from './split-finder.js';
+import { createTreeMemory, type GbdtKernel, type TreeMemory } from './tree-memory.js';
 
 /** Shape limits and split rules of a tree, from the GBDT params. */
 export interface TreeRules extends SplitRules {
@@ -36,7 +36,6 @@ export interface GrownTree {
 
 /** Grows trees on one binned matrix; owns every buffer a tree needs and reuses them tree after tree. */
 export class TreeBuilder {
-  readonly #data: BinnedMatrix;
   readonly #rules: TreeRules;
   readonly #memory: TreeMemory;
   /**
@@ -59,8 +58,7 @@ export class TreeBuilder {
   readonly #leafParent: Int32Array;
   readonly #leafIsLeft: Uint8Array;
 
-  constructor(data: BinnedMatrix, rules: TreeRules, kernel: HistogramKernelKind = 'auto') {
-    this.#data = data;
+  constructor(data: BinnedMatrix, rules: TreeRules, kernel: GbdtKernel = 'auto') {
     this.#rules = rules;
     const L = rules.numLeaves;
     this.#memory = createTreeMemory(data, L, kernel);
@@ -96,6 +94,7 @@ export class TreeBuilder {
    * `grad`, splitting only on features with `featureMask[f] === 1`.
    */
   grow(m: number, rows: Int32Array | undefined, featureMask: Uint8Array): GrownTree {
+    this.#memory.featureMask.set(featureMask);
     const part = this.#partition;
     const splits = this.#splits;
     const grad = this.#memory.grad;
@@ -110,7 +109,7 @@ export class TreeBuilder {
     splits.gain[0] = Number.NEGATIVE_INFINITY;
     if (this.#canSplit(0)) {
       this.#memory.build(this.#slots.take(0), 0, m);
-      this.#evaluate(0, featureMask);
+      this.#evaluate(0);
     }
     let nLeaves = 1;
     while (nLeaves < this.#rules.numLeaves) {
@@ -119,7 +118,7 @@ export class TreeBuilder {
         if (splits.gain[l]! > 0 && (best < 0 || splits.gain[l]! > splits.gain[best]!)) best = l;
       }
       if (best < 0) break;
-      this.#split(best, nLeaves, featureMask);
+      this.#split(best, nLeaves);
       nLeaves++;
     }
     return {
@@ -137,7 +136,7 @@ export class TreeBuilder {
 
   // Splits `leaf` by its best split; the left child keeps the leaf's index, the right one is `newLeaf`
   // and the new internal node is `newLeaf − 1` (nodes are numbered in split order, as in LightGBM).
-  #split(leaf: number, newLeaf: number, featureMask: Uint8Array): void {
+  #split(leaf: number, newLeaf: number): void {
     const s = this.#splits;
     const node = newLeaf - 1;
     const feature = s.feature[leaf]!;
@@ -188,8 +187,8 @@ export class TreeBuilder {
     this.#memory.build(smallSlot, begin, begin + part.count[smaller]!);
     this.#memory.subtract(parentSlot, smallSlot);
     if (leftSmaller) slots.swap(leaf, newLeaf);
-    if (splitLeft) this.#evaluate(leaf, featureMask);
-    if (splitRight) this.#evaluate(newLeaf, featureMask);
+    if (splitLeft) this.#evaluate(leaf);
+    if (splitRight) this.#evaluate(newLeaf);
   }
 
   #canSplit(leaf: number): boolean {
@@ -201,13 +200,9 @@ export class TreeBuilder {
     );
   }
 
-  #evaluate(leaf: number, featureMask: Uint8Array): void {
-    const hist = this.#memory.histogram(this.#slots.of(leaf));
-    const binOffset = this.#data.mapper.binOffset;
-    findBestSplit(
-      hist,
-      binOffset,
-      featureMask,
+  #evaluate(leaf: number): void {
+    this.#memory.bestSplit(
+      this.#slots.of(leaf),
       this.#leafGrad[leaf]!,
       this.#leafCount[leaf]!,
       this.#rules,
