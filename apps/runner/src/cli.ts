@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-/** The `twiga` command line: train, serve, checkpoints, runs, demo. Exit codes: 0 ok, 1 failed, 2 bad input. */
+/** The `twiga` command line: train, retrain, runner, serve, checkpoints, runs, demo. Exit codes: 0 ok, 1 failed, 2 bad input, 3 retrain kept the champion. */
 import { isTwigaError } from '@twiga/core';
 import { Command, InvalidArgumentError } from 'commander';
 import { backtestCommand } from './commands/backtest.js';
 import { listCheckpoints, rollbackCheckpoint } from './commands/checkpoints.js';
 import { demo } from './commands/demo.js';
+import { retrain } from './commands/retrain.js';
+import { runnerCommand } from './commands/runner.js';
 import { listRuns, showRun, syncRunsCommand } from './commands/runs.js';
 import { serve } from './commands/serve.js';
 import { train } from './commands/train.js';
@@ -55,6 +57,55 @@ program
       if (opts.json) log(JSON.stringify(outcome));
     },
   );
+
+program
+  .command('retrain')
+  .description(
+    'drift check against the current checkpoint; on drift (or --force) fit a challenger, promote it only if it beats the champion on the same holdout, reload servers. Exit 0 promoted, 3 champion kept',
+  )
+  .option('--force', 'retrain even without drift')
+  .option('--data <file>', 'CSV with the current data (default: the bundled vic_elec data)')
+  .option('--config <file>', "challenger config (JSON or YAML); default: the champion's")
+  .option('--checkpoint-dir <dir>', 'checkpoint directory (TWIGA_MODEL_CHECKPOINT_DIR)')
+  .option(
+    '--server <url...>',
+    'server base URL to POST /reload after a promotion (repeatable; X-API-Key from TWIGA_SERVE_API_KEY)',
+  )
+  .option('--register <name>', 'register a promoted checkpoint in MLflow and move @champion to it')
+  .option(
+    '--metric <metric>',
+    'metric of the primary model that decides (mae, rmse, wmape, smape, mase)',
+    'mae',
+  )
+  .option('--min-improvement <fraction>', 'relative margin the challenger must win by', Number, 0.01)
+  .option('--no-progress', 'no progress output for long steps')
+  .option('--json', 'print one JSON object (the RetrainingResult)')
+  .action(
+    async (opts: {
+      force?: boolean;
+      data?: string;
+      config?: string;
+      checkpointDir?: string;
+      server?: string[];
+      register?: string;
+      metric: 'mae' | 'rmse' | 'wmape' | 'smape' | 'mase';
+      minImprovement: number;
+      progress: boolean;
+      json?: boolean;
+    }) => {
+      const { result, exitCode } = await retrain(opts, opts.json ? () => {} : log);
+      if (opts.json) log(JSON.stringify(result));
+      process.exitCode = exitCode;
+    },
+  );
+
+program
+  .command('runner')
+  .description(
+    'run training and retraining on cron schedules (in-process, one run per model at a time) until SIGTERM',
+  )
+  .requiredOption('--config <file>', 'schedules file (YAML or JSON), see docs/pipeline.md')
+  .action(async (opts: { config: string }) => runnerCommand(opts));
 
 program
   .command('backtest')

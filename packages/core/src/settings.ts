@@ -116,6 +116,13 @@ export const SettingsSchema = z.object({
       .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')
       .optional(),
   ),
+  /** Runs (trainings and retrainings) at once over all runner processes sharing TWIGA_REDIS_URL. @default 1 */
+  TWIGA_RUNNER_CONCURRENCY: z.coerce
+    .number({ error: 'an integer from 1 to 64' })
+    .int('an integer from 1 to 64')
+    .min(1, 'an integer from 1 to 64')
+    .max(64, 'an integer from 1 to 64')
+    .default(1),
 });
 
 /** Validated, frozen settings. Field names are the `TWIGA_*` variables they come from. */

@@ -1,4 +1,5 @@
 import { basename, join } from 'node:path';
+import { DataInvalidError } from '@twiga/forecaster';
 import {
   DRIFT_METHODS,
   type DriftOptions,
@@ -18,6 +19,36 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ModelLoader, ServedModel } from '../model-loader.js';
 import { ErrorResponseSchema, RecordSchema } from '../schemas.js';
+import { nonFinitePath } from './shape.js';
+
+/**
+ * Refuse a numeric column whose range overflows (e.g. −1e308 and 1e308): histogram binning divides by
+ * that range and would fail with a RangeError (a 500). Missing values (NaN, ±Infinity) are skipped.
+ */
+function checkFiniteRanges(table: MonitorTable): void {
+  for (const [column, values] of Object.entries(table.numeric)) {
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    for (const v of values) {
+      if (!Number.isFinite(v)) continue;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    if (min <= max && !Number.isFinite(max - min))
+      throw new DataInvalidError(`values from ${min} to ${max} span more than a double can hold`, {
+        column,
+      });
+  }
+}
+
+/** Refuse a summary JSON cannot carry (NaN, ±Infinity from finite but extreme inputs): 422, not a 500. */
+function checkFiniteSummary(summary: unknown, what: string): void {
+  const path = nonFinitePath(summary);
+  if (path !== undefined)
+    throw new DataInvalidError(
+      `the ${what} is not finite at ${path.slice(1)}: the values are too large in magnitude`,
+    );
+}
 
 /** The checkpoint extra holding the reference profile saved at training time. */
 export const REFERENCE_PROFILE_FILE = 'reference_profile.json';
@@ -328,6 +359,7 @@ export const monitorRoute: FastifyPluginAsyncZod<MonitorRouteOptions> = async (a
       } else {
         table = tableFromRecords(body.records!, { columns, kinds });
       }
+      checkFiniteRanges(table);
       const driftOptions: DriftOptions = {
         columns,
         ...(body.method === undefined ? {} : { method: body.method }),
@@ -348,6 +380,7 @@ export const monitorRoute: FastifyPluginAsyncZod<MonitorRouteOptions> = async (a
             }),
       };
       const summary = await monitor.runDataDrift(table, { ...driftOptions, report: body.report });
+      checkFiniteSummary(summary, 'drift summary');
       return respond(model, { type: 'data_drift', summary });
     }),
   );
@@ -379,6 +412,7 @@ export const monitorRoute: FastifyPluginAsyncZod<MonitorRouteOptions> = async (a
         ...(body.degradation_ratio === undefined ? {} : { degradationRatio: body.degradation_ratio }),
         report: body.report,
       });
+      checkFiniteSummary(summary, 'performance summary');
       return respond(model, { type: 'performance', summary });
     }),
   );

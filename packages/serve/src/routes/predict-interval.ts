@@ -1,5 +1,6 @@
 import { fromRecords } from '@twiga/forecaster';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { RequestInvalidError } from '../errors.js';
 import type { ModelLoader } from '../model-loader.js';
 import {
   ErrorResponseSchema,
@@ -7,7 +8,14 @@ import {
   type IntervalResponse,
   IntervalResponseSchema,
 } from '../schemas.js';
-import { checkRecordCount, ensembleOf, toNested, toTimestamps } from './shape.js';
+import {
+  checkFiniteBounds,
+  checkFiniteForecasts,
+  checkRecordCount,
+  ensembleOf,
+  toNested,
+  toTimestamps,
+} from './shape.js';
 
 /**
  * `POST /predict-interval`: point forecasts with split-conformal intervals from the checkpoint's
@@ -31,6 +39,12 @@ export const predictIntervalRoute: FastifyPluginAsyncZod<{
         const started = performance.now();
         const { records, coverage, ensemble_strategy: strategy, prepare_test_data } = request.body;
         const alpha = request.body.alpha ?? (coverage === undefined ? 0.1 : 1 - coverage);
+        const field = request.body.alpha === undefined ? 'coverage' : 'alpha';
+        // A coverage below 2^-53 rounds 1 − coverage to exactly 1, outside (0, 1).
+        if (!(alpha > 0 && alpha < 1)) {
+          const message = `${field} gives alpha ${alpha}, which is not in (0, 1)`;
+          throw new RequestInvalidError(message, [{ path: `body.${field}`, message }]);
+        }
         const frame = fromRecords(records, forecaster.columnSpec());
         const predictions = await forecaster.predictInterval(frame, {
           alpha,
@@ -38,6 +52,8 @@ export const predictIntervalRoute: FastifyPluginAsyncZod<{
         });
         if (strategy !== undefined && predictions.length > 1)
           predictions.push(ensembleOf(forecaster, predictions, strategy));
+        checkFiniteForecasts(predictions);
+        checkFiniteBounds(predictions, alpha, field);
         const seconds = (performance.now() - started) / 1000;
         for (const p of predictions) app.twigaCountPredictions(p.model, p.shape[0]);
         const first = predictions[0]!;

@@ -7,7 +7,7 @@ import {
   type ForecastResponse,
   ForecastResponseSchema,
 } from '../schemas.js';
-import { checkRecordCount, ensembleOf, toNested, toTimestamps } from './shape.js';
+import { checkFiniteForecasts, checkRecordCount, ensembleOf, toNested, toTimestamps } from './shape.js';
 
 /** `POST /predict`: forecasts of every model in the checkpoint for the newest window of each series. */
 export const predictRoute: FastifyPluginAsyncZod<{ loader: ModelLoader; maxRecords: number }> = async (
@@ -33,6 +33,7 @@ export const predictRoute: FastifyPluginAsyncZod<{ loader: ModelLoader; maxRecor
         const strategy = request.body.ensemble_strategy;
         if (strategy !== undefined && predictions.length > 1)
           predictions.push(ensembleOf(forecaster, predictions, strategy));
+        checkFiniteForecasts(predictions);
         const seconds = (performance.now() - started) / 1000;
         for (const p of predictions) app.twigaCountPredictions(p.model, p.shape[0]);
         const first = predictions[0]!;

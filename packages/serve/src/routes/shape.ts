@@ -1,10 +1,11 @@
 import {
   combinePredictions,
+  DataInvalidError,
   type EnsembleStrategy,
   type RawPrediction,
   type TwigaForecaster,
 } from '@twiga/forecaster';
-import { PayloadTooLargeError } from '../errors.js';
+import { PayloadTooLargeError, RequestInvalidError } from '../errors.js';
 
 /** A flat `[n, horizon, targets]` array of a prediction as nested arrays, as the seed's clients read them. */
 export function toNested(p: RawPrediction, values: Float64Array): number[][][] {
@@ -63,4 +64,49 @@ export function checkRecordCount(count: number, max: number): void {
       records: count,
       max,
     });
+}
+
+/**
+ * JSON has no NaN or ±Infinity, so a non-finite forecast cannot be answered (the response schema refuses
+ * it). Finite but extreme inputs (e.g. ±1e308) overflow the features or the model: that is the request's
+ * fault, 422, not a 500.
+ */
+export function checkFiniteForecasts(predictions: readonly RawPrediction[]): void {
+  for (const p of predictions) {
+    if (!p.loc.every(Number.isFinite))
+      throw new DataInvalidError(
+        `the ${p.model} forecast is not finite: the records hold values too large in magnitude`,
+      );
+  }
+}
+
+/**
+ * Split-conformal bounds are infinite when alpha is below 1 / (n + 1) for the n calibration windows: no
+ * finite interval reaches that coverage. Refuse such an alpha (400 on the field the client sent).
+ */
+export function checkFiniteBounds(
+  predictions: readonly RawPrediction[],
+  alpha: number,
+  field: 'alpha' | 'coverage',
+): void {
+  for (const p of predictions) {
+    if (!p.lower!.every(Number.isFinite) || !p.upper!.every(Number.isFinite)) {
+      const message = `alpha ${alpha} is too small for the checkpoint's calibration: the ${p.model} interval would be unbounded`;
+      throw new RequestInvalidError(message, [{ path: `body.${field}`, message }]);
+    }
+  }
+}
+
+/**
+ * The first path in a JSON-bound value holding NaN or ±Infinity, or undefined. Monitoring metrics of
+ * finite but extreme inputs (errors past 1e154 square to Infinity) would otherwise fail serialisation.
+ */
+export function nonFinitePath(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : path || '.';
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    const found = nonFinitePath(child, `${path}.${key}`);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }

@@ -28,7 +28,7 @@ export interface TrainGbdtOptions {
   validation?: GbdtValidation;
   /** Called after every round with the rounds done so far and the validation loss (if any). */
   onRound?(round: number, validationLoss: number | undefined): void;
-  /** Histogram kernel: WebAssembly SIMD where available, else JavaScript (same results). @default 'auto' */
+  /** Kernels: WebAssembly SIMD where available, else JavaScript (same results). @default 'auto' */
   kernel?: GbdtKernel;
 }
 
@@ -85,6 +85,7 @@ export class GbdtTrainer {
   readonly #bag: Int32Array | undefined;
   readonly #inBag: Uint8Array | undefined;
   readonly #valScore: Float64Array | undefined;
+  /** Reseeded with `params.seed` by every `train` call. */
   #rand: Random = seededRandom(0);
 
   constructor(binned: BinnedMatrix, params: GbdtParams, options: GbdtTrainerOptions = {}) {

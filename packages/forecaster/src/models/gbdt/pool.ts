@@ -28,7 +28,7 @@ export interface TrainGbdtManyOptions {
   validation?: GbdtManyValidation;
   /** Called on the calling thread after each target is trained. */
   onProgress?(done: number, total: number): void;
-  /** Histogram kernel (see `trainGbdt`). @default 'auto' */
+  /** Kernels (see `trainGbdt`). @default 'auto' */
   kernel?: GbdtKernel;
 }
 

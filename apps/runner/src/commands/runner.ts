@@ -1,0 +1,196 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { createLogger, type Logger, loadSettings, type TwigaSettings } from '@twiga/core';
+import { zodIssues } from '@twiga/forecaster';
+import {
+  BullMqRunner,
+  InProcessScheduler,
+  PipelineScheduleInvalidError,
+  PROMOTION_METRICS,
+  retrainingFlow,
+  type ScheduleEntry,
+  trainingFlow,
+} from '@twiga/pipeline';
+import { TwigaTracker } from '@twiga/tracking';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { BUNDLED_DATA, loadTrainConfig } from '../train-config.js';
+import { firstApiKey } from './retrain.js';
+
+/**
+ * A schedules file (YAML or JSON). Paths are relative to the file. Every model has its own checkpoint
+ * directory, and at most one run (training or retraining) at a time.
+ */
+export const SchedulesSchema = z
+  .object({
+    /** IANA time zone of every cron expression without its own. @default 'UTC' */
+    timezone: z.string().default('UTC'),
+    /** Servers to reload after a promotion, for every model without its own list. */
+    servers: z.array(z.url()).default([]),
+    models: z
+      .array(
+        z
+          .object({
+            name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . -'),
+            /** CSV the model is trained on (re-read at each run). @default the bundled data */
+            data: z.string().optional(),
+            /** Training config (JSON or YAML). @default the bundled data's config */
+            config: z.string().optional(),
+            checkpointDir: z.string(),
+            /** Cron of full trainings (new version, no comparison). */
+            train: z.string().optional(),
+            /** Cron of retrainings (drift check, challenger, promotion). */
+            retrain: z.string().optional(),
+            timezone: z.string().optional(),
+            force: z.boolean().default(false),
+            metric: z.enum(PROMOTION_METRICS).default('mae'),
+            minImprovement: z.number().min(0).lt(1).default(0.01),
+            registeredModelName: z.string().optional(),
+            servers: z.array(z.url()).optional(),
+          })
+          .strict(),
+      )
+      .min(1),
+  })
+  .strict();
+/** A parsed schedules file. */
+export type Schedules = z.output<typeof SchedulesSchema>;
+type ModelSchedule = Schedules['models'][number];
+
+/** Read and validate a schedules file; paths come back absolute. `PIPELINE_SCHEDULE_INVALID` names bad keys. */
+export async function loadSchedules(path: string): Promise<Schedules> {
+  let raw: unknown;
+  try {
+    const text = await readFile(path, 'utf8');
+    raw = /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text);
+  } catch (err) {
+    throw new PipelineScheduleInvalidError(
+      `cannot read schedules ${path}: ${(err as Error).message}`,
+      [],
+      err,
+    );
+  }
+  const parsed = SchedulesSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issues = zodIssues(parsed.error);
+    throw new PipelineScheduleInvalidError(
+      `invalid schedules ${path}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+      issues,
+    );
+  }
+  const base = dirname(resolve(path));
+  const abs = (p: string | undefined) => (p === undefined ? undefined : resolve(base, p));
+  return {
+    ...parsed.data,
+    models: parsed.data.models.map((m) => ({
+      ...m,
+      checkpointDir: resolve(base, m.checkpointDir),
+      ...(m.data === undefined ? {} : { data: abs(m.data)! }),
+      ...(m.config === undefined ? {} : { config: abs(m.config)! }),
+    })),
+  };
+}
+
+/** The cron entries of a schedules file. */
+export function scheduleEntries(schedules: Schedules): ScheduleEntry[] {
+  return schedules.models.flatMap((m) =>
+    (['train', 'retrain'] as const).flatMap((kind) => {
+      const cron = m[kind];
+      return cron === undefined
+        ? []
+        : [{ model: m.name, kind, cron, timezone: m.timezone ?? schedules.timezone }];
+    }),
+  );
+}
+
+/** Options of {@link startRunner}. */
+export interface StartRunnerOptions {
+  logger?: Logger;
+  tracker?: TwigaTracker;
+}
+
+/** The job body both backends run: a training or retraining flow of one model of the schedules file. */
+export function jobRunner(
+  schedules: Schedules,
+  settings: TwigaSettings,
+  logger: Logger,
+  tracker: TwigaTracker,
+): (entry: ScheduleEntry, signal: AbortSignal) => Promise<void> {
+  const byName = new Map(schedules.models.map((m) => [m.name, m]));
+  return async (entry, signal) => {
+    const m = byName.get(entry.model) as ModelSchedule;
+    const common = {
+      data: m.data ?? BUNDLED_DATA,
+      checkpointDir: m.checkpointDir,
+      retention: settings.TWIGA_CHECKPOINT_RETENTION,
+      tracker,
+      logger: logger.child({ model: m.name, kind: entry.kind }),
+      registeredModelName: m.registeredModelName,
+      signal,
+    };
+    if (entry.kind === 'train') {
+      const result = await trainingFlow({ ...common, config: await loadTrainConfig(m.config) });
+      common.logger.info({ version: result.checkpointVersion, metrics: result.metrics }, 'trained');
+      return;
+    }
+    const result = await retrainingFlow({
+      ...common,
+      ...(m.config === undefined ? {} : { config: await loadTrainConfig(m.config) }),
+      force: m.force,
+      metric: m.metric,
+      minImprovement: m.minImprovement,
+      servers: m.servers ?? schedules.servers,
+      apiKey: firstApiKey(settings.TWIGA_SERVE_API_KEY),
+    });
+    common.logger.info(
+      { promoted: result.promoted, reason: result.reason, version: result.checkpointVersion ?? null },
+      'retraining finished',
+    );
+  };
+}
+
+/** Start the in-process scheduler of a schedules file; call `stop()` to drain and end it. */
+export function startRunner(schedules: Schedules, options: StartRunnerOptions = {}): InProcessScheduler {
+  const settings = loadSettings();
+  const logger = options.logger ?? createLogger(settings, { name: 'twiga-runner' });
+  const tracker = options.tracker ?? TwigaTracker.fromSettings(settings, { logger });
+  const run = jobRunner(schedules, settings, logger, tracker);
+  const scheduler = new InProcessScheduler({ schedules: scheduleEntries(schedules), run, logger });
+  scheduler.start();
+  return scheduler;
+}
+
+/**
+ * `twiga runner --config schedules.yaml`: run the schedules until SIGTERM or SIGINT, then stop taking work,
+ * let the run in flight finish, and resolve (exit 0). With `TWIGA_REDIS_URL` the schedules become BullMQ job
+ * schedulers and this process one of any number of workers; otherwise croner schedules in-process.
+ */
+export async function runnerCommand(options: { config: string }): Promise<void> {
+  const schedules = await loadSchedules(options.config);
+  const settings = loadSettings();
+  const logger = createLogger(settings, { name: 'twiga-runner' });
+  let stop: () => Promise<void>;
+  if (settings.TWIGA_REDIS_URL === undefined) {
+    const scheduler = startRunner(schedules, { logger });
+    stop = () => scheduler.stop();
+  } else {
+    const tracker = TwigaTracker.fromSettings(settings, { logger });
+    const runner = new BullMqRunner({
+      redisUrl: settings.TWIGA_REDIS_URL,
+      schedules: scheduleEntries(schedules),
+      run: jobRunner(schedules, settings, logger, tracker),
+      globalConcurrency: settings.TWIGA_RUNNER_CONCURRENCY,
+      logger,
+    });
+    await runner.start();
+    stop = () => runner.stop();
+  }
+  await new Promise<void>((done) => {
+    const shutdown = (signal: string) => {
+      process.stderr.write(`${signal}: finishing the run in flight, then exiting\n`);
+      stop().then(done, done);
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+  });
+}
