@@ -93,8 +93,20 @@ function runLightGbm(python, dir, cols) {
 
 const mean = (a) => a.reduce((s, v) => s + v, 0) / a.length;
 
+/** Warns when other work competes for the CPUs: both sides' times then mean little (OpenMP spins). */
+function warnIfBusy(when) {
+  const [load] = os.loadavg();
+  if (load > 0.5 * os.cpus().length) {
+    console.warn(
+      `warning: load average ${load.toFixed(1)} on ${os.cpus().length} CPUs ${when}: fit times are unreliable ` +
+        '(LightGBM suffers most: its OpenMP threads spin; OMP_WAIT_POLICY=passive softens that)',
+    );
+  }
+}
+
 async function main() {
   const opts = options();
+  warnIfBusy('before the runs');
   const dir = await mkdtemp(join(os.tmpdir(), 'twiga-bench-gbdt-'));
   try {
     const data = await vicElecMatrix();
@@ -135,6 +147,7 @@ async function main() {
         onnx,
       });
     }
+    warnIfBusy('after the runs');
     console.log(
       table(
         ['run', 'twiga fit s', 'lightgbm fit s', 'fit ratio', 'twiga MAE MW', 'lightgbm MAE MW', 'MAE ratio'],

@@ -43,9 +43,21 @@ export const DEFAULT_TRAIN_CONFIG = Object.freeze({
     futureCovariates: ['Holiday'],
     scaling: 'standard',
   },
+  // GBDT settings trade a little accuracy for a fit of about a minute on two cores: 100 rounds at rate 0.1
+  // on half the rows per round, stopped early on the validation windows.
   models: [
     { name: 'seasonal-naive', params: {} },
     { name: 'linear', params: { alpha: 1 } },
+    {
+      name: 'gbdt',
+      params: {
+        nEstimators: 100,
+        learningRate: 0.1,
+        baggingFraction: 0.5,
+        baggingFreq: 1,
+        earlyStoppingRounds: 10,
+      },
+    },
   ],
   split: { testFraction: 0.2, validationFraction: 0.1 },
 } as const);

@@ -164,6 +164,18 @@ export class TwigaForecaster {
     };
   }
 
+  /**
+   * The model the checkpoint is known by (`model_type`): among the non-baseline models the one with the
+   * lowest validation MAE, else the first non-baseline model, else the baseline.
+   */
+  get primaryModel(): NamedModel {
+    const candidates = this.models.filter((m) => m.name !== 'seasonal-naive');
+    const mae = this.fitted?.state.validationMae ?? {};
+    const scored = candidates.filter((m) => typeof mae[m.label] === 'number');
+    if (scored.length > 0) return scored.reduce((best, m) => (mae[m.label]! < mae[best.label]! ? m : best));
+    return candidates[0] ?? this.models[0]!;
+  }
+
   /** True once fitted or loaded. */
   get isFitted(): boolean {
     return this.fitted !== undefined;

@@ -87,7 +87,7 @@ export class CheckpointStore {
       await writeFileAtomic(join(versionDir, file), data);
       files[file] = sha256(data);
     }
-    const primary = forecaster.models.find((m) => m.name !== 'seasonal-naive') ?? forecaster.models[0]!;
+    const primary = forecaster.primaryModel;
     const meta: VersionMeta = {
       version,
       checkpoint_file: name,
