@@ -41,8 +41,3 @@ export function leafOf(tree: GbdtTree, features: Float32Array, offset: number): 
   }
   return ~node;
 }
-
-/** Internal nodes of a tree. */
-export function nodeCount(tree: GbdtTree): number {
-  return tree.splitFeature.length;
-}
