@@ -196,16 +196,7 @@ export function buildLinearModel(opts: {
   }
   if (outputs.length === 0) throw new ModelInvalidError('a linear model needs at least one output');
 
-  // ONNX requires every value name in a graph to be unique; internal names derive from the output
-  // name, so a clash is only possible with odd output names and is reported instead of mis-wired.
-  const names = new Set<string>([inputName]);
-  const claim = (name: string): string => {
-    if (name === '' || names.has(name)) {
-      throw new ModelInvalidError(`duplicate or empty ONNX value name '${name}'`);
-    }
-    names.add(name);
-    return name;
-  };
+  const claim = nameClaimer([inputName]);
 
   const graph: OnnxGraph = {
     name: 'twiga_linear',
@@ -215,26 +206,7 @@ export function buildLinearModel(opts: {
     output: [],
   };
   for (const out of outputs) claim(out.name);
-  for (const out of outputs) {
-    const nOut = out.bias.length;
-    if (nOut === 0 || out.weights.length !== nFeatures * nOut) {
-      throw new ModelInvalidError(
-        `output ${out.name}: weights has ${out.weights.length} values, expected nFeatures*nOutputs = ` +
-          `${nFeatures}*${nOut} (nOutputs is bias.length, which must be > 0)`,
-      );
-    }
-    checkFinite(out.name, 'weights', out.weights);
-    checkFinite(out.name, 'bias', out.bias);
-    const w = claim(`${out.name}/weights`);
-    const b = claim(`${out.name}/bias`);
-    const mm = claim(`${out.name}/matmul`);
-    graph.initializer!.push(floatTensor(w, [nFeatures, nOut], out.weights), floatTensor(b, [nOut], out.bias));
-    graph.node!.push(
-      makeNode('MatMul', [inputName, w], [mm], { name: `${out.name}/MatMul` }),
-      makeNode('Add', [mm, b], [out.name], { name: `${out.name}/Add` }),
-    );
-    graph.output!.push(tensorValueInfo(out.name, DataType.FLOAT, ['batch', nOut]));
-  }
+  for (const out of outputs) addLinearOutput(graph, inputName, nFeatures, out, claim);
 
   const modelOpts: Parameters<typeof makeModel>[0] = { graph, opsets: [opsetImport('', ONNX_OPSET)] };
   if (opts.producer !== undefined) modelOpts.producer = opts.producer;
@@ -273,4 +245,47 @@ function checkFinite(output: string, what: string, values: Float32Array): void {
 
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * A claimer of ONNX value names: ONNX requires every value name in a graph to be unique; internal names
+ * derive from output names, so a clash is only possible with odd output names and is reported instead of
+ * mis-wired.
+ */
+export function nameClaimer(taken: readonly string[]): (name: string) => string {
+  const names = new Set<string>(taken);
+  return (name) => {
+    if (name === '' || names.has(name))
+      throw new ModelInvalidError(`duplicate or empty ONNX value name '${name}'`);
+    names.add(name);
+    return name;
+  };
+}
+
+/** Add one linear output `name = input · W + b` (MatMul + Add, float32) to a graph, validating its shapes. */
+export function addLinearOutput(
+  graph: OnnxGraph,
+  inputName: string,
+  nFeatures: number,
+  out: LinearOutput,
+  claim: (name: string) => string,
+): void {
+  const nOut = out.bias.length;
+  if (nOut === 0 || out.weights.length !== nFeatures * nOut) {
+    throw new ModelInvalidError(
+      `output ${out.name}: weights has ${out.weights.length} values, expected nFeatures*nOutputs = ` +
+        `${nFeatures}*${nOut} (nOutputs is bias.length, which must be > 0)`,
+    );
+  }
+  checkFinite(out.name, 'weights', out.weights);
+  checkFinite(out.name, 'bias', out.bias);
+  const w = claim(`${out.name}/weights`);
+  const b = claim(`${out.name}/bias`);
+  const mm = claim(`${out.name}/matmul`);
+  graph.initializer!.push(floatTensor(w, [nFeatures, nOut], out.weights), floatTensor(b, [nOut], out.bias));
+  graph.node!.push(
+    makeNode('MatMul', [inputName, w], [mm], { name: `${out.name}/MatMul` }),
+    makeNode('Add', [mm, b], [out.name], { name: `${out.name}/Add` }),
+  );
+  graph.output!.push(tensorValueInfo(out.name, DataType.FLOAT, ['batch', nOut]));
 }

@@ -5,11 +5,11 @@
  */
 import { ModelInvalidError } from '../../errors.js';
 import {
+  addLinearOutput,
   encodeModel,
-  floatTensor,
   type LinearOutput,
   makeModel,
-  makeNode,
+  nameClaimer,
   tensorValueInfo,
 } from '../../onnx/build-graph.js';
 import type { OnnxGraph } from '../../onnx/onnx-proto.js';
@@ -46,14 +46,7 @@ export function buildForecastModel(opts: ForecastModelOptions): Uint8Array {
     throw new ModelInvalidError(`nFeatures must be a positive integer, got ${nFeatures}`);
   }
   if (linear.length + gbdt.length === 0) throw new ModelInvalidError('a model needs at least one output');
-  // ONNX requires unique value names; internal names derive from output names, so clashes are reported.
-  const names = new Set<string>([inputName]);
-  const claim = (name: string): string => {
-    if (name === '' || names.has(name))
-      throw new ModelInvalidError(`duplicate or empty ONNX value name '${name}'`);
-    names.add(name);
-    return name;
-  };
+  const claim = nameClaimer([inputName]);
   for (const out of [...linear, ...gbdt]) claim(out.name);
   const graph: OnnxGraph = {
     name: 'twiga_forecast',
@@ -62,26 +55,7 @@ export function buildForecastModel(opts: ForecastModelOptions): Uint8Array {
     input: [tensorValueInfo(inputName, DataType.FLOAT, ['batch', nFeatures])],
     output: [],
   };
-  for (const out of linear) {
-    const nOut = out.bias.length;
-    if (nOut === 0 || out.weights.length !== nFeatures * nOut) {
-      throw new ModelInvalidError(
-        `output ${out.name}: weights has ${out.weights.length} values, expected ${nFeatures}*${nOut}`,
-      );
-    }
-    if (![...out.weights, ...out.bias].every(Number.isFinite)) {
-      throw new ModelInvalidError(`output ${out.name}: weights or bias are not finite`);
-    }
-    const w = claim(`${out.name}/weights`);
-    const b = claim(`${out.name}/bias`);
-    const mm = claim(`${out.name}/matmul`);
-    graph.initializer!.push(floatTensor(w, [nFeatures, nOut], out.weights), floatTensor(b, [nOut], out.bias));
-    graph.node!.push(
-      makeNode('MatMul', [inputName, w], [mm], { name: `${out.name}/MatMul` }),
-      makeNode('Add', [mm, b], [out.name], { name: `${out.name}/Add` }),
-    );
-    graph.output!.push(tensorValueInfo(out.name, DataType.FLOAT, ['batch', nOut]));
-  }
+  for (const out of linear) addLinearOutput(graph, inputName, nFeatures, out, claim);
   if (gbdt.length > 0) {
     // One Cast serves every GBDT output.
     const asDouble = claim(`${inputName}/f64`);
