@@ -14,6 +14,8 @@ export const CalibrationSchema = z
     windows: z.number().int().positive(),
     /** Per model label: base64 of a Float32Array `[cells][windows]`, each cell's scores sorted ascending. */
     scores: z.record(z.string(), z.string()),
+    /** Conformalized quantile regression: the CQR scores of the configured quantile pair, same layout. */
+    cqr: z.string().optional(),
   })
   .strict();
 /** Saved calibration state (in `pipeline.json`). */
@@ -73,4 +75,30 @@ export function decodeScores(text: string): Float32Array {
   const copy = new Uint8Array(bytes.byteLength);
   copy.set(bytes);
   return new Float32Array(copy.buffer);
+}
+
+/**
+ * CQR conformity scores (Romano et al., 2019) per cell, sorted, `[cells][windows]`: E = max(q_lo − y, y − q_hi)
+ * from the lower and upper quantile forecasts. Negative when y lies inside with room to spare, so the
+ * calibrated band [q_lo − Q, q_hi + Q] may also shrink. A missing actual scores +∞.
+ */
+export function cqrScores(
+  lower: ArrayLike<number>,
+  upper: ArrayLike<number>,
+  actual: ArrayLike<number>,
+  windows: number,
+  cells: number,
+): Float32Array {
+  const out = new Float32Array(windows * cells);
+  for (let w = 0; w < windows; w++) {
+    for (let c = 0; c < cells; c++) {
+      const i = w * cells + c;
+      const y = actual[i]!;
+      out[c * windows + w] = Number.isNaN(y)
+        ? Number.POSITIVE_INFINITY
+        : Math.max(lower[i]! - y, y - upper[i]!);
+    }
+  }
+  for (let c = 0; c < cells; c++) out.subarray(c * windows, (c + 1) * windows).sort();
+  return out;
 }

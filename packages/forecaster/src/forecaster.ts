@@ -6,7 +6,7 @@ import {
   DataPipelineConfigSchema,
   historyRowsNeeded,
 } from './config.js';
-import { calibrationStride, conformalScores, decodeScores, encodeScores } from './conformal.js';
+import { calibrationStride, conformalScores, cqrScores, decodeScores, encodeScores } from './conformal.js';
 import type { Frame, SeriesData } from './data/frame.js';
 import type { ColumnSpec } from './data/frame-builder.js';
 import { defaultSeasonLength, parsePeriod } from './data/period.js';
@@ -50,12 +50,22 @@ export const ForecasterOptionsSchema = z
         { name: 'seasonal-naive', params: {} },
         { name: 'linear', params: { alpha: 1 } },
       ]),
+    /**
+     * Conformalized quantile regression: the labels of two quantile models (e.g. `gbdt` with objective
+     * `quantile` at α/2 and 1 − α/2) whose band `predictInterval(…, { method: 'cqr' })` calibrates.
+     */
+    cqr: z
+      .object({ lower: z.string().min(1), upper: z.string().min(1) })
+      .strict()
+      .optional(),
   })
   .strict();
 /** Input of {@link TwigaForecaster.create}. */
 export interface ForecasterOptions {
   data: DataPipelineConfigInput;
   models?: ModelSpecInput[];
+  /** Conformalized quantile regression on two quantile models, by label. */
+  cqr?: { lower: string; upper: string } | undefined;
 }
 
 /** Options of {@link TwigaForecaster.fit}. */
@@ -115,6 +125,8 @@ export class TwigaForecaster {
   private constructor(
     readonly config: DataPipelineConfig,
     readonly models: readonly NamedModel[],
+    /** The quantile pair calibrated by conformalized quantile regression, if configured. */
+    readonly cqr: { lower: string; upper: string } | null = null,
   ) {}
 
   /** Validate options (`CONFIG_INVALID` names each bad field) and make an unfitted forecaster. */
@@ -138,7 +150,15 @@ export class TwigaForecaster {
       names.add(label);
       return { ...m, label } as NamedModel;
     });
-    return new TwigaForecaster(parsed.data.data, models);
+    const cqr = parsed.data.cqr ?? null;
+    for (const key of ['lower', 'upper'] as const) {
+      if (cqr && !names.has(cqr[key])) {
+        throw new ConfigInvalidError(`cqr.${key} names no model: ${cqr[key]}`, [
+          { path: `cqr.${key}`, message: `one of ${[...names].join(', ')}` },
+        ]);
+      }
+    }
+    return new TwigaForecaster(parsed.data.data, models, cqr);
   }
 
   /** Rebuild a fitted forecaster from checkpoint contents (validated data + ONNX bytes). */
@@ -147,7 +167,7 @@ export class TwigaForecaster {
     if (!parsed.success)
       throw new ConfigInvalidError('pipeline.json does not match its schema', zodIssues(parsed.error));
     const state = parsed.data;
-    const forecaster = new TwigaForecaster(state.config, state.models);
+    const forecaster = new TwigaForecaster(state.config, state.models, state.cqr);
     const ctx = forecaster.context(state.scalers);
     const scorer = await OnnxScorer.fromBytes(onnx);
     forecaster.fitted = { state, ctx, scorer, onnx };
@@ -248,6 +268,7 @@ export class TwigaForecaster {
       trainedAt: new Date().toISOString(),
       trainWindows: anchors.reduce((a, b) => a + b.length, 0),
       calibration: null,
+      cqr: this.cqr,
     };
     await this.fitted?.scorer.release();
     this.fitted = { state, ctx, scorer, onnx };
@@ -272,11 +293,12 @@ export class TwigaForecaster {
    */
   async predictInterval(
     frame: Frame,
-    options: PredictOptions & { alpha?: number } = {},
+    options: PredictOptions & { alpha?: number; method?: 'split' | 'cqr' } = {},
   ): Promise<RawPrediction[]> {
     const alpha = checkAlpha(options.alpha ?? 0.1);
     const calibration = this.calibration();
     const scored = await this.scoreLatest(frame, options);
+    if (options.method === 'cqr') return [this.cqrInterval(scored, alpha)];
     return scored.predictions.map((p) => ({
       ...p,
       kind: 'interval' as const,
@@ -334,7 +356,17 @@ export class TwigaForecaster {
       decoded[m.label] = conformalScores(scored.raw[m.label]!, actual, scored.batch.n, cells);
       encoded[m.label] = encodeScores(decoded[m.label]!);
     }
-    fitted.state.calibration = { method: 'split', windows: scored.batch.n, scores: encoded };
+    const cqr = this.cqr
+      ? encodeScores(
+          cqrScores(scored.raw[this.cqr.lower]!, scored.raw[this.cqr.upper]!, actual, scored.batch.n, cells),
+        )
+      : undefined;
+    fitted.state.calibration = {
+      method: 'split',
+      windows: scored.batch.n,
+      scores: encoded,
+      ...(cqr ? { cqr } : {}),
+    };
     fitted.calibration = decoded;
   }
 
@@ -348,6 +380,31 @@ export class TwigaForecaster {
     const fresh = new Map(series.map((s) => [s.id, tailOf(s, this.config)]));
     const kept = fitted.state.tails.filter((t) => !fresh.has(t.id));
     fitted.state.tails = [...kept, ...fresh.values()];
+  }
+
+  /**
+   * The CQR band of the configured quantile pair: [q_lo − Q, q_hi + Q] with Q the conformal quantile of the
+   * CQR scores at α; `loc` is the band's midpoint. `MODEL_NOT_CALIBRATED` without CQR calibration.
+   */
+  private cqrInterval(scored: Scored, alpha: number): RawPrediction {
+    const text = this.require().state.calibration?.cqr;
+    if (!this.cqr || text === undefined) throw new ModelNotCalibratedError();
+    const sorted = decodeScores(text);
+    const cfg = this.config;
+    const bounds = (label: string) => intervalBounds(scored, label, { [label]: sorted }, cfg, [alpha])[0]!;
+    // intervalBounds gives ŷ ∓ Q; CQR needs q_lo − Q and q_hi + Q.
+    const lower = bounds(this.cqr.lower).lower;
+    const upper = bounds(this.cqr.upper).upper;
+    const loc = lower.map((v, i) => (v + upper[i]!) / 2);
+    const first = scored.predictions[0]!;
+    return {
+      ...first,
+      kind: 'interval',
+      model: `cqr(${this.cqr.lower},${this.cqr.upper})`,
+      loc,
+      lower,
+      upper,
+    };
   }
 
   /** Windows ending at the last observed row of each series, scored. */
@@ -405,6 +462,10 @@ export class TwigaForecaster {
     for (const p of predictions) {
       const { lower, upper } = intervalBounds(scored, p.model, calibration, cfg, [alpha])[0]!;
       intervals[p.model] = intervalMetrics(actual, lower, upper, alpha);
+    }
+    if (this.cqr && state.calibration.cqr !== undefined) {
+      const band = this.cqrInterval(scored, alpha);
+      intervals[band.model] = intervalMetrics(actual, band.lower!, band.upper!, alpha);
     }
     return { ...report, intervals: { alpha, models: intervals } };
   }

@@ -40,6 +40,8 @@ export const PipelineStateSchema = z
     trainWindows: z.number().int().nonnegative(),
     /** Conformal calibration, or null when the forecaster was fitted without held-out data. */
     calibration: CalibrationSchema.nullable(),
+    /** Labels of the quantile pair calibrated by CQR, or null. */
+    cqr: z.object({ lower: z.string(), upper: z.string() }).nullable(),
   })
   .strict();
 /** Parsed `pipeline.json`. */

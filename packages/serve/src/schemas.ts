@@ -52,6 +52,8 @@ export const IntervalRequestSchema = z
     /** Nominal coverage, 1 − alpha. */
     coverage: Level.optional(),
     ensemble_strategy: z.enum(ENSEMBLE_STRATEGIES).optional(),
+    /** `split`: conformal band around each model (default); `cqr`: the checkpoint's calibrated quantile pair. */
+    method: z.enum(['split', 'cqr']).default('split'),
     prepare_test_data: z.boolean().default(true),
   })
   .strict()

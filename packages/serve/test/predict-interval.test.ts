@@ -71,6 +71,16 @@ describe('POST /predict-interval', () => {
     expect(e.lower[0][0][0]).toBeCloseTo((a.lower[0][0][0] + b.lower[0][0][0]) / 2, 9);
   });
 
+  it('method cqr without a calibrated quantile pair in the checkpoint → 409 MODEL_NOT_CALIBRATED', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/predict-interval',
+      payload: { ...predictBody(), method: 'cqr' },
+    });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error.code).toBe('MODEL_NOT_CALIBRATED');
+  });
+
   it.each([
     ['alpha and coverage together', { alpha: 0.1, coverage: 0.9 }],
     ['alpha out of range', { alpha: 1.5 }],

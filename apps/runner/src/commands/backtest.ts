@@ -22,7 +22,7 @@ export async function backtestCommand(
   log: (line: string) => void,
 ): Promise<BacktestResult> {
   const config = await loadTrainConfig(options.config);
-  const spec = { data: config.data, models: config.models };
+  const spec = { data: config.data, models: config.models, cqr: config.cqr };
   const frame = await readCsv(options.data ?? BUNDLED_DATA, TwigaForecaster.create(spec).columnSpec());
   const result = await runBacktest(spec, frame, options.folds, {
     alpha: 0.1,

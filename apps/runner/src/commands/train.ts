@@ -47,7 +47,7 @@ export async function train(options: TrainOptions, log: (line: string) => void):
   const tracker = TwigaTracker.fromSettings(settings);
   const runName = `train-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   return tracker.run({ runName, tags: { 'twiga.command': 'train' } }, async (run) => {
-    const forecaster = TwigaForecaster.create({ data: config.data, models: config.models });
+    const forecaster = TwigaForecaster.create({ data: config.data, models: config.models, cqr: config.cqr });
     const dataPath = options.data ?? BUNDLED_DATA;
     const frame = await readCsv(dataPath, forecaster.columnSpec());
     log(`read ${frame.length} rows from ${dataPath}`);

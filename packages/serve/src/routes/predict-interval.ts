@@ -48,6 +48,7 @@ export const predictIntervalRoute: FastifyPluginAsyncZod<{
         const frame = fromRecords(records, forecaster.columnSpec());
         const predictions = await forecaster.predictInterval(frame, {
           alpha,
+          method: request.body.method,
           prepareTestData: prepare_test_data,
         });
         if (strategy !== undefined && predictions.length > 1)
