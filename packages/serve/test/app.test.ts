@@ -1,25 +1,14 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type TwigaApp } from '../src/index.js';
-import { predictBody, saveCheckpoint, tempSettings } from './fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../src/index.js';
+import { predictBody, saveCheckpoint, tempSettings, useServedApp } from './fixtures.js';
 
 describe('server routes', () => {
-  let app: TwigaApp;
-  let env: Awaited<ReturnType<typeof tempSettings>>;
-
-  beforeAll(async () => {
-    env = await tempSettings();
-    await saveCheckpoint(env.dir);
-    app = await createApp({ settings: env.settings });
-  });
-  afterAll(async () => {
-    await app.close();
-    await env.cleanup();
-  });
+  const served = useServedApp();
 
   it('GET /health is degraded before the first load, ok after', async () => {
-    const before = await app.inject({ method: 'GET', url: '/health' });
+    const before = await served.app.inject({ method: 'GET', url: '/health' });
     expect(before.statusCode).toBe(200);
     expect(before.json()).toEqual({
       status: 'degraded',
@@ -28,10 +17,10 @@ describe('server routes', () => {
       targets: [],
       checkpoint: null,
     });
-    expect((await app.inject({ method: 'POST', url: '/predict', payload: predictBody() })).statusCode).toBe(
-      200,
-    );
-    const after = (await app.inject({ method: 'GET', url: '/health' })).json();
+    expect(
+      (await served.app.inject({ method: 'POST', url: '/predict', payload: predictBody() })).statusCode,
+    ).toBe(200);
+    const after = (await served.app.inject({ method: 'GET', url: '/health' })).json();
     expect(after).toMatchObject({
       status: 'ok',
       models: ['seasonal-naive', 'linear'],
@@ -43,7 +32,7 @@ describe('server routes', () => {
   });
 
   it('POST /predict answers the seed shape: predictions[batch][horizon][targets] per model', async () => {
-    const res = await app.inject({ method: 'POST', url: '/predict', payload: predictBody() });
+    const res = await served.app.inject({ method: 'POST', url: '/predict', payload: predictBody() });
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body.targets).toEqual(['load']);
@@ -67,11 +56,11 @@ describe('server routes', () => {
   it('prepare_test_data lets a client send only the newest rows', async () => {
     // Rows 400..405 continue the 400 training rows; history comes from the checkpoint's tail.
     const short = { records: predictBody(0, 6).records };
-    const res = await app.inject({ method: 'POST', url: '/predict', payload: short });
+    const res = await served.app.inject({ method: 'POST', url: '/predict', payload: short });
     expect(res.statusCode).toBe(200);
-    const full = await app.inject({ method: 'POST', url: '/predict', payload: predictBody(30, 6) });
+    const full = await served.app.inject({ method: 'POST', url: '/predict', payload: predictBody(30, 6) });
     expect(res.json().forecasts[1].predictions).toEqual(full.json().forecasts[1].predictions);
-    const noTail = await app.inject({
+    const noTail = await served.app.inject({
       method: 'POST',
       url: '/predict',
       payload: { ...short, prepare_test_data: false },
@@ -82,7 +71,7 @@ describe('server routes', () => {
 
   it('adds an ensemble forecast when asked', async () => {
     for (const strategy of ['mean', 'median', 'weighted_mean']) {
-      const res = await app.inject({
+      const res = await served.app.inject({
         method: 'POST',
         url: '/predict',
         payload: { ...predictBody(), ensemble_strategy: strategy },
@@ -136,7 +125,7 @@ describe('server routes', () => {
       ['no future covariate rows', { records: predictBody(24, 0).records }, 422, 'DATA_INVALID'],
     ];
     it.each(cases)('%s → %s %s', async (_name, payload, status, code) => {
-      const res = await app.inject({
+      const res = await served.app.inject({
         method: 'POST',
         url: '/predict',
         payload: payload as Record<string, unknown>,
@@ -147,7 +136,7 @@ describe('server routes', () => {
     });
 
     it('names the field path of schema errors', async () => {
-      const res = await app.inject({
+      const res = await served.app.inject({
         method: 'POST',
         url: '/predict',
         payload: { records: [{ time: [1] }] },
@@ -159,12 +148,12 @@ describe('server routes', () => {
 
     it('names row and column of data errors', async () => {
       const records = predictBody().records.map((r, i) => (i === 3 ? { ...r, load: 'lots' } : r));
-      const res = await app.inject({ method: 'POST', url: '/predict', payload: { records } });
+      const res = await served.app.inject({ method: 'POST', url: '/predict', payload: { records } });
       expect(res.json().error.details).toMatchObject({ row: 4, column: 'load' });
     });
 
     it('malformed JSON → 400 REQUEST_INVALID', async () => {
-      const res = await app.inject({
+      const res = await served.app.inject({
         method: 'POST',
         url: '/predict',
         payload: '{"records": [',
@@ -175,7 +164,7 @@ describe('server routes', () => {
     });
 
     it('wrong content type → 415', async () => {
-      const res = await app.inject({
+      const res = await served.app.inject({
         method: 'POST',
         url: '/predict',
         payload: 'a,b',
@@ -186,7 +175,7 @@ describe('server routes', () => {
     });
 
     it('prototype pollution keys are rejected', async () => {
-      const res = await app.inject({
+      const res = await served.app.inject({
         method: 'POST',
         url: '/predict',
         payload: '{"records":[{"__proto__":{"x":1}}]}',
@@ -196,15 +185,15 @@ describe('server routes', () => {
     });
 
     it('unknown route → 404 ROUTE_NOT_FOUND', async () => {
-      const res = await app.inject({ method: 'GET', url: '/nope' });
+      const res = await served.app.inject({ method: 'GET', url: '/nope' });
       expect(res.statusCode).toBe(404);
       expect(res.json().error.code).toBe('ROUTE_NOT_FOUND');
     });
   });
 
   it('POST /reload swaps to the newest version and reports both versions', async () => {
-    await saveCheckpoint(env.dir, 420, 5);
-    const res = await app.inject({ method: 'POST', url: '/reload' });
+    await saveCheckpoint(served.env.dir, 420, 5);
+    const res = await served.app.inject({ method: 'POST', url: '/reload' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
       status: 'reloaded',
@@ -212,18 +201,21 @@ describe('server routes', () => {
       previous_version: 1,
       version: 2,
     });
-    expect((await app.inject({ method: 'GET', url: '/health' })).json().checkpoint.version).toBe(2);
+    expect((await served.app.inject({ method: 'GET', url: '/health' })).json().checkpoint.version).toBe(2);
   });
 
   it('a failed reload keeps the old model serving and answers the error code', async () => {
     const manifest = JSON.parse(
-      await (await import('node:fs/promises')).readFile(join(env.dir, '_checkpoint_manifest.json'), 'utf8'),
+      await (await import('node:fs/promises')).readFile(
+        join(served.env.dir, '_checkpoint_manifest.json'),
+        'utf8',
+      ),
     );
-    await writeFile(join(env.dir, manifest.checkpoint_file, 'model.onnx'), 'garbage');
-    const res = await app.inject({ method: 'POST', url: '/reload' });
+    await writeFile(join(served.env.dir, manifest.checkpoint_file, 'model.onnx'), 'garbage');
+    const res = await served.app.inject({ method: 'POST', url: '/reload' });
     expect(res.statusCode).toBe(500);
     expect(res.json().error.code).toBe('CHECKPOINT_CORRUPT');
-    const predict = await app.inject({ method: 'POST', url: '/predict', payload: predictBody() });
+    const predict = await served.app.inject({ method: 'POST', url: '/predict', payload: predictBody() });
     expect(predict.statusCode).toBe(200);
     expect(predict.json().checkpoint_version).toBe(2);
   });

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSettings, type SettingsInput, type TwigaSettings } from '@twiga/core';
 import { CheckpointStore, fromRecords, TwigaForecaster, type VersionMeta } from '@twiga/forecaster';
+import { afterAll, beforeAll } from 'vitest';
+import { createApp, type TwigaApp } from '../src/index.js';
 
 /** Hourly synthetic demand with a daily cycle and a known-ahead temperature, deterministic. */
 export function syntheticRecords(
@@ -75,4 +77,35 @@ export function predictBody(
   const all = syntheticRecords(total + future);
   const records = all.slice(total - history).map((r, i) => (i >= history ? { ...r, load: null } : r));
   return { records };
+}
+
+/** A temp checkpoint dir and its settings (see {@link tempSettings}). */
+export type TempSettings = Awaited<ReturnType<typeof tempSettings>>;
+
+/**
+ * Inside a `describe`: train and save a checkpoint and build an app over it before the tests, close both
+ * after. Read `app` and `env` in the tests (they are set once `beforeAll` has run).
+ */
+export function useServedApp(overrides: SettingsInput = {}): {
+  readonly app: TwigaApp;
+  readonly env: TempSettings;
+} {
+  const state: { app?: TwigaApp; env?: TempSettings } = {};
+  beforeAll(async () => {
+    state.env = await tempSettings(overrides);
+    await saveCheckpoint(state.env.dir);
+    state.app = await createApp({ settings: state.env.settings });
+  });
+  afterAll(async () => {
+    await state.app?.close();
+    await state.env?.cleanup();
+  });
+  return {
+    get app() {
+      return state.app!;
+    },
+    get env() {
+      return state.env!;
+    },
+  };
 }

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type TwigaApp } from '../src/index.js';
-import { predictBody, saveCheckpoint, tempSettings } from './fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { predictBody, useServedApp } from './fixtures.js';
 
 /**
  * Issue 7 (fuzzing): `/predict-interval` answered 500 for levels the schema accepts. A coverage below
@@ -9,21 +8,10 @@ import { predictBody, saveCheckpoint, tempSettings } from './fixtures.js';
  * cannot carry). Both are now 400 REQUEST_INVALID naming the field that was sent.
  */
 describe('issue 7: interval levels outside what the calibration supports are a 400', () => {
-  let app: TwigaApp;
-  let env: Awaited<ReturnType<typeof tempSettings>>;
-
-  beforeAll(async () => {
-    env = await tempSettings();
-    await saveCheckpoint(env.dir);
-    app = await createApp({ settings: env.settings });
-  });
-  afterAll(async () => {
-    await app.close();
-    await env.cleanup();
-  });
+  const served = useServedApp();
 
   const ask = (level: { alpha: number } | { coverage: number }) =>
-    app.inject({ method: 'POST', url: '/predict-interval', payload: { ...predictBody(), ...level } });
+    served.app.inject({ method: 'POST', url: '/predict-interval', payload: { ...predictBody(), ...level } });
 
   it.each([
     ['coverage', 5e-324],

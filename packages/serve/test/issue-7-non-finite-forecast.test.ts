@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type TwigaApp } from '../src/index.js';
-import { predictBody, saveCheckpoint, tempSettings } from './fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { predictBody, useServedApp } from './fixtures.js';
 
 /**
  * Issue 7 (fuzzing): finite but extreme cells (±1e308) overflow the features, the forecast becomes
@@ -8,18 +7,7 @@ import { predictBody, saveCheckpoint, tempSettings } from './fixtures.js';
  * Such a request is now refused as 422 DATA_INVALID.
  */
 describe('issue 7: a forecast that overflows is a 422, not a 500', () => {
-  let app: TwigaApp;
-  let env: Awaited<ReturnType<typeof tempSettings>>;
-
-  beforeAll(async () => {
-    env = await tempSettings();
-    await saveCheckpoint(env.dir);
-    app = await createApp({ settings: env.settings });
-  });
-  afterAll(async () => {
-    await app.close();
-    await env.cleanup();
-  });
+  const served = useServedApp();
 
   /** The valid body with every history row's load set to `load`. */
   const extreme = (load: (i: number) => number) => {
@@ -31,20 +19,24 @@ describe('issue 7: a forecast that overflows is a 422, not a 500', () => {
   };
 
   it.each(['/predict', '/predict-interval'])('%s with load 1e308 → 422 DATA_INVALID', async (url) => {
-    const res = await app.inject({ method: 'POST', url, payload: extreme(() => 1e308) });
+    const res = await served.app.inject({ method: 'POST', url, payload: extreme(() => 1e308) });
     expect(res.statusCode).toBe(422);
     expect(res.json().error.code).toBe('DATA_INVALID');
   });
 
   it('alternating ±1e308 → 422 DATA_INVALID', async () => {
     const payload = extreme((i) => (i % 2 ? 1e308 : -1e308));
-    const res = await app.inject({ method: 'POST', url: '/predict', payload });
+    const res = await served.app.inject({ method: 'POST', url: '/predict', payload });
     expect(res.statusCode).toBe(422);
     expect(res.json().error.code).toBe('DATA_INVALID');
   });
 
   it('large loads that float32 features can hold (1e9) still forecast', async () => {
-    const res = await app.inject({ method: 'POST', url: '/predict', payload: extreme((i) => 1e9 + i) });
+    const res = await served.app.inject({
+      method: 'POST',
+      url: '/predict',
+      payload: extreme((i) => 1e9 + i),
+    });
     expect(res.statusCode).toBe(200);
     const values = (res.json().forecasts as { predictions: number[][][] }[]).flatMap((f) =>
       f.predictions.flat(2),

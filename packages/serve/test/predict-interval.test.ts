@@ -1,23 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type TwigaApp } from '../src/index.js';
-import { predictBody, saveCheckpoint, tempSettings } from './fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { predictBody, useServedApp } from './fixtures.js';
 
 describe('POST /predict-interval', () => {
-  let app: TwigaApp;
-  let env: Awaited<ReturnType<typeof tempSettings>>;
-
-  beforeAll(async () => {
-    env = await tempSettings();
-    await saveCheckpoint(env.dir);
-    app = await createApp({ settings: env.settings });
-  });
-  afterAll(async () => {
-    await app.close();
-    await env.cleanup();
-  });
+  const served = useServedApp();
 
   it('answers the seed IntervalResponse: lower ≤ forecast ≤ upper per model, with the nominal coverage', async () => {
-    const res = await app.inject({
+    const res = await served.app.inject({
       method: 'POST',
       url: '/predict-interval',
       payload: { ...predictBody(), alpha: 0.2 },
@@ -33,20 +21,22 @@ describe('POST /predict-interval', () => {
       }
     }
     // The forecast equals /predict's.
-    const point = (await app.inject({ method: 'POST', url: '/predict', payload: predictBody() })).json();
+    const point = (
+      await served.app.inject({ method: 'POST', url: '/predict', payload: predictBody() })
+    ).json();
     expect(body.forecasts[1].forecast).toEqual(point.forecasts[1].predictions);
   });
 
   it('coverage is 1 − alpha: 95 % intervals are wider than 80 %', async () => {
     const wide = (
-      await app.inject({
+      await served.app.inject({
         method: 'POST',
         url: '/predict-interval',
         payload: { ...predictBody(), coverage: 0.95 },
       })
     ).json();
     const narrow = (
-      await app.inject({
+      await served.app.inject({
         method: 'POST',
         url: '/predict-interval',
         payload: { ...predictBody(), coverage: 0.8 },
@@ -60,7 +50,7 @@ describe('POST /predict-interval', () => {
 
   it('adds an ensemble with combined bounds', async () => {
     const body = (
-      await app.inject({
+      await served.app.inject({
         method: 'POST',
         url: '/predict-interval',
         payload: { ...predictBody(), ensemble_strategy: 'mean' },
@@ -72,7 +62,7 @@ describe('POST /predict-interval', () => {
   });
 
   it('method cqr without a calibrated quantile pair in the checkpoint → 409 MODEL_NOT_CALIBRATED', async () => {
-    const res = await app.inject({
+    const res = await served.app.inject({
       method: 'POST',
       url: '/predict-interval',
       payload: { ...predictBody(), method: 'cqr' },
@@ -86,7 +76,7 @@ describe('POST /predict-interval', () => {
     ['alpha out of range', { alpha: 1.5 }],
     ['coverage of 1', { coverage: 1 }],
   ])('%s → 400 REQUEST_INVALID', async (_name, extra) => {
-    const res = await app.inject({
+    const res = await served.app.inject({
       method: 'POST',
       url: '/predict-interval',
       payload: { ...predictBody(), ...extra },
