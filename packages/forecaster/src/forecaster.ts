@@ -4,7 +4,6 @@ import {
   type DataPipelineConfig,
   type DataPipelineConfigInput,
   DataPipelineConfigSchema,
-  historyRowsNeeded,
 } from './config.js';
 import { calibrationStride, conformalScores, cqrScores, decodeScores, encodeScores } from './conformal.js';
 import type { Frame, SeriesData } from './data/frame.js';
@@ -18,7 +17,7 @@ import {
   ModelNotFittedError,
 } from './errors.js';
 import { latestAnchor, trainingAnchors } from './features/anchors.js';
-import { type FeatureContext, scalerOf } from './features/build-features.js';
+import type { FeatureContext } from './features/build-features.js';
 import { featureLayout } from './features/layout.js';
 import { fitScalers } from './features/scaler.js';
 import { type FitProgress, fitModels } from './fit-models.js';
@@ -29,14 +28,10 @@ import { buildForecastModel } from './models/gbdt/onnx-model.js';
 import { type ModelSpecInput, ModelSpecSchema } from './models/model-spec.js';
 import { OnnxScorer } from './onnx/scorer.js';
 import type { RawPrediction } from './prediction.js';
-import { type NamedModel, type PipelineState, PipelineStateSchema, type SeriesTail } from './state.js';
-import {
-  batchActuals,
-  batchSeasonalNaive,
-  batchTimestamps,
-  buildWindowBatch,
-  type WindowBatch,
-} from './windows.js';
+import { type Scored, scoreWindows } from './score.js';
+import { type NamedModel, type PipelineState, PipelineStateSchema } from './state.js';
+import { tailOf, withTail } from './tail.js';
+import { batchActuals, batchSeasonalNaive } from './windows.js';
 import { zodIssues } from './zod-issues.js';
 
 /** Options of {@link TwigaForecaster.create}: the data pipeline and the models to train. */
@@ -93,16 +88,6 @@ export interface EvaluationReport {
 export interface PredictOptions {
   /** Prepend the training tail stored at fit time, so a client may send only its newest rows. @default true */
   prepareTestData?: boolean;
-}
-
-/** Outputs of one scoring pass: predictions in original units plus what intervals need. */
-interface Scored {
-  predictions: RawPrediction[];
-  batch: WindowBatch;
-  /** ONNX outputs per model label, in scaled units `[n, horizon × targets]`. */
-  raw: Record<string, Float32Array>;
-  /** Per window and target: center and scale, `[n, targets, 2]`. */
-  unscale: Float64Array;
 }
 
 interface Fitted {
@@ -479,41 +464,7 @@ export class TwigaForecaster {
   /** Run the ONNX graph on windows and turn outputs back into original units. */
   private async score(series: SeriesData[], anchors: Int32Array[]): Promise<Scored> {
     const { ctx, scorer } = this.require();
-    const cfg = this.config;
-    const batch = buildWindowBatch(ctx, series, anchors);
-    const outputs = await scorer.run(batch.features, batch.n, ctx.layout.width);
-    const timestamps = batchTimestamps(ctx, series, batch);
-    const seriesIds = Array.from(batch.seriesIndex, (i) => series[i]!.id);
-    const T = cfg.targets.length;
-    const H = cfg.forecastHorizon;
-    // Models predict in each series' scaled units; undo that per window and target.
-    const unscale = new Float64Array(batch.n * T * 2);
-    for (let r = 0; r < batch.n; r++) {
-      const scaler = scalerOf(ctx, series[batch.seriesIndex[r]!]!);
-      cfg.targets.forEach((name, t) => {
-        unscale[(r * T + t) * 2] = scaler[name]!.center;
-        unscale[(r * T + t) * 2 + 1] = scaler[name]!.scale;
-      });
-    }
-    const predictions = this.models.map((m): RawPrediction => {
-      const raw = outputs[m.label];
-      if (raw === undefined) throw new ConfigInvalidError(`the ONNX graph has no output ${m.label}`);
-      const loc = new Float64Array(raw.length);
-      for (let i = 0; i < raw.length; i++) {
-        const u = (Math.floor(i / (H * T)) * T + (i % T)) * 2;
-        loc[i] = raw[i]! * unscale[u + 1]! + unscale[u]!;
-      }
-      return {
-        kind: 'point',
-        model: m.label,
-        targets: cfg.targets,
-        shape: [batch.n, cfg.forecastHorizon, T],
-        loc,
-        timestamps,
-        seriesIds,
-      };
-    });
-    return { predictions, batch, raw: outputs, unscale };
+    return scoreWindows(ctx, scorer, this.models, series, anchors);
   }
 
   private context(scalers: FeatureContext['scalers']): FeatureContext {
@@ -535,39 +486,4 @@ export class TwigaForecaster {
     if (!this.fitted) throw new ModelNotFittedError();
     return this.fitted;
   }
-}
-
-/** The last `history` rows of a series, as stored for `prepare_test_data`. */
-function tailOf(series: SeriesData, cfg: DataPipelineConfig): SeriesTail {
-  const start = Math.max(0, series.length - historyRowsNeeded(cfg));
-  const columns: Record<string, number[]> = {};
-  for (const [name, col] of Object.entries(series.columns)) columns[name] = Array.from(col.subarray(start));
-  return { id: series.id, timestamps: Array.from(series.timestamps.subarray(start)), columns };
-}
-
-/**
- * Prepend the stored training tail of the same series to request rows when it ends exactly one period
- * before the first requested row (or overlaps it: request rows win). With a gap the request stands alone.
- */
-function withTail(series: SeriesData, tails: readonly SeriesTail[], periodMs: number): SeriesData {
-  const tail = tails.find((t) => t.id === series.id);
-  const first = series.timestamps[0];
-  if (!tail || first === undefined) return series;
-  let keep = 0;
-  while (keep < tail.timestamps.length && tail.timestamps[keep]! < first) keep++;
-  if (keep === 0 || first - tail.timestamps[keep - 1]! !== periodMs) return series;
-  const length = keep + series.length;
-  const timestamps = new Float64Array(length);
-  timestamps.set(tail.timestamps.slice(0, keep));
-  timestamps.set(series.timestamps, keep);
-  const columns: Record<string, Float64Array> = {};
-  for (const [name, col] of Object.entries(series.columns)) {
-    const out = new Float64Array(length);
-    out.set((tail.columns[name] ?? []).slice(0, keep));
-    out.set(col, keep);
-    columns[name] = out;
-  }
-  const sourceRows = new Int32Array(length);
-  sourceRows.set(series.sourceRows, keep);
-  return { id: series.id, length, timestamps, columns, sourceRows };
 }
