@@ -1,0 +1,220 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { LOAD_DEFAULTS, measure } from './load.mjs';
+import { checkPredict, HORIZON } from './predict-request.mjs';
+import { runNodeJson, startServer, stopProcess } from './processes.mjs';
+import { table } from './table.mjs';
+
+export { LOAD_DEFAULTS };
+
+const root = (path) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
+const CLI = root('apps/runner/dist/cli.js');
+const SERVER = root('apps/server/dist/main.js');
+const HELLO = root('bench/lib/hello-server.mjs');
+const HELLO_BODY = JSON.stringify({ hello: 'twiga' });
+
+function options(defaults) {
+  const { values } = parseArgs({
+    options: {
+      connections: { type: 'string', default: defaults.connections },
+      duration: { type: 'string', default: String(defaults.duration) },
+      warmup: { type: 'string', default: String(LOAD_DEFAULTS.warmup) },
+    },
+  });
+  const int = (name, text, min) => {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < min)
+      throw new Error(`--${name} must be an integer >= ${min}, got ${text}`);
+    return n;
+  };
+  const connections = values.connections.split(',').map((c) => int('connections', c.trim(), 1));
+  return {
+    connections: [...new Set(connections)].sort((a, b) => a - b),
+    duration: int('duration', values.duration, 1),
+    warmup: int('warmup', values.warmup, 0),
+  };
+}
+
+/** Environment of the Twiga server: JSON info logs (the address is read from them), no API key. */
+function serverEnv() {
+  const env = { ...process.env, TWIGA_LOG_LEVEL: 'info' };
+  delete env.TWIGA_LOG_PRETTY; // pretty logs are not JSON lines
+  delete env.TWIGA_SERVE_API_KEY; // loopback only; measure the open route, as a fresh install serves it
+  return env;
+}
+
+function assertLoopback(name, address) {
+  const host = new URL(address).hostname;
+  if (host !== '127.0.0.1') throw new Error(`${name} listens on ${host}, not 127.0.0.1: refusing to load it`);
+}
+
+const fmt = {
+  rps: (v) => v.toFixed(1),
+  // autocannon records latency in whole milliseconds; 0 means under 1 ms.
+  ms: (v) => (v === 0 ? '<1' : String(v)),
+  ratio: (v) => (Number.isFinite(v) ? v.toFixed(4) : 'n/a'),
+};
+
+/**
+ * Run one `/predict` load scenario against a bare Fastify hello-world in the same run: train a checkpoint
+ * into a temp dir, start both servers as their own processes on 127.0.0.1, load each with autocannon per
+ * connection count, print the table, the ratio and a one-line JSON summary, and always stop the servers
+ * and remove the temp dir (also on failure or Ctrl-C).
+ *
+ * `scenario`: `name` (bench:<name>), `defaults` ({ connections: '1,10', duration }), `body()` → the JSON
+ * body, `describe(url, body, info)` → any extra check of the first answer, and the body's one-line description, and an
+ * optional `footer` line.
+ */
+export async function runPredictBench(scenario) {
+  try {
+    await main(scenario);
+  } catch (err) {
+    console.error(`bench:${scenario.name} failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
+  }
+}
+
+async function main(scenario) {
+  const opts = options(scenario.defaults);
+  const cpus = os.cpus();
+  const machine = {
+    cpus: cpus.length,
+    model: cpus[0]?.model.trim() ?? 'unknown',
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+  };
+  console.log(`machine: ${machine.cpus} CPUs, ${machine.model}; ${machine.platform}; node ${machine.node}`);
+  console.log(
+    `load: autocannon on 127.0.0.1, connections ${opts.connections.join(',')}, ${opts.warmup} s warm-up + ${opts.duration} s each`,
+  );
+
+  const children = new Set();
+  let tmp;
+  let cleaning;
+  const cleanup = () => {
+    cleaning ??= (async () => {
+      await Promise.all([...children].map((child) => stopProcess(child)));
+      if (tmp) await rm(tmp, { recursive: true, force: true });
+    })();
+    return cleaning;
+  };
+  const interrupted = (signal) => {
+    console.error(`\n${signal}: stopping servers and removing ${tmp ?? 'nothing'}`);
+    cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+
+  const rows = [];
+  try {
+    tmp = await mkdtemp(join(os.tmpdir(), `twiga-bench-${scenario.name}-`));
+    console.log(`\ntraining with the default config on the bundled data into ${tmp} ...`);
+    const trained = await runNodeJson([CLI, 'train', '--checkpoint-dir', tmp, '--json'], {
+      track: (child) => children.add(child),
+    });
+    console.log(`checkpoint version ${trained.version} in ${trained.seconds.toFixed(1)} s`);
+
+    const twiga = startServer([SERVER, '--checkpoint-dir', tmp, '--port', '0', '--host', '127.0.0.1'], {
+      listeningMsg: 'twiga server listening',
+      env: serverEnv(),
+    });
+    children.add(twiga.child);
+    const hello = startServer([HELLO], { listeningMsg: 'hello server listening' });
+    children.add(hello.child);
+    const [{ address: twigaUrl }, { address: helloUrl }] = await Promise.all([twiga.ready, hello.ready]);
+    assertLoopback('twiga server', twigaUrl);
+    assertLoopback('hello server', helloUrl);
+
+    const body = await scenario.body();
+    const info = await checkPredict(`${twigaUrl}/predict`, body, HORIZON);
+    const described = await scenario.describe(`${twigaUrl}/predict`, body, info);
+    console.log(
+      `twiga server at ${twigaUrl}, hello server at ${helloUrl}\n/predict body: ${described}, ` +
+        `${(body.length / 1024).toFixed(1)} KiB; answer: ${info.models.join(', ')}, ` +
+        `${(info.bytes / 1024).toFixed(1)} KiB, one request took ${info.ms.toFixed(1)} ms`,
+    );
+
+    for (const connections of opts.connections) {
+      const load = {
+        connections,
+        duration: opts.duration,
+        warmup: opts.warmup,
+        timeout: LOAD_DEFAULTS.timeout,
+      };
+      console.log(`measuring ${connections} connection(s) ...`);
+      const predict = await measure({ ...load, url: `${twigaUrl}/predict`, body });
+      const baseline = await measure({ ...load, url: `${helloUrl}/hello`, body: HELLO_BODY });
+      rows.push({ connections, predict, hello: baseline, ratio: predict.reqPerSec / baseline.reqPerSec });
+    }
+  } finally {
+    await cleanup();
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+  }
+
+  const line = (target, r) => [
+    target,
+    r.connections,
+    fmt.rps(r.reqPerSec),
+    fmt.ms(r.p50Ms),
+    fmt.ms(r.p99Ms),
+    r.non2xx,
+    r.errors,
+    r.timeouts,
+  ];
+  console.log('');
+  console.log(
+    table(
+      ['target', 'connections', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'timeouts'],
+      rows.flatMap((r) => [line('POST /predict', r.predict), line('POST /hello', r.hello)]),
+    ),
+  );
+  console.log('');
+  console.log(
+    table(
+      ['connections', 'predict req/s', 'hello req/s', 'predict/hello'],
+      rows.map((r) => [
+        r.connections,
+        fmt.rps(r.predict.reqPerSec),
+        fmt.rps(r.hello.reqPerSec),
+        fmt.ratio(r.ratio),
+      ]),
+    ),
+  );
+
+  const failed = rows.filter((r) => [r.predict, r.hello].some((m) => m.non2xx + m.errors + m.timeouts > 0));
+  for (const r of failed) {
+    console.error(
+      `warning: failed requests at ${r.connections} connection(s): predict ${JSON.stringify(r.predict.statusCodes)}, ` +
+        `hello ${JSON.stringify(r.hello.statusCodes)}; these numbers do not measure successful work`,
+    );
+  }
+  if (failed.length > 0) process.exitCode = 1;
+  if (scenario.footer) console.log(scenario.footer);
+
+  const pick = (m) => ({
+    rps: Number(m.reqPerSec.toFixed(1)),
+    p50: m.p50Ms,
+    p99: m.p99Ms,
+    non2xx: m.non2xx,
+    errors: m.errors,
+    timeouts: m.timeouts,
+  });
+  const summary = {
+    bench: scenario.name,
+    date: new Date().toISOString(),
+    ...machine,
+    duration: opts.duration,
+    warmup: opts.warmup,
+    results: rows.map((r) => ({
+      connections: r.connections,
+      predict: pick(r.predict),
+      hello: pick(r.hello),
+      ratio: Number(r.ratio.toFixed(4)),
+    })),
+  };
+  console.log(`\n${JSON.stringify(summary)}`);
+}
