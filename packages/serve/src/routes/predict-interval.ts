@@ -13,8 +13,8 @@ import {
   checkFiniteForecasts,
   checkRecordCount,
   ensembleOf,
+  forecastEnvelope,
   toNested,
-  toTimestamps,
 } from './shape.js';
 
 /**
@@ -57,7 +57,6 @@ export const predictIntervalRoute: FastifyPluginAsyncZod<{
         checkFiniteBounds(predictions, alpha, field);
         const seconds = (performance.now() - started) / 1000;
         for (const p of predictions) app.twigaCountPredictions(p.model, p.shape[0]);
-        const first = predictions[0]!;
         return {
           forecasts: predictions.map((p) => ({
             model: p.model,
@@ -67,11 +66,7 @@ export const predictIntervalRoute: FastifyPluginAsyncZod<{
             coverage: 1 - alpha,
             inference_time: seconds,
           })),
-          targets: [...first.targets],
-          forecast_horizon: first.shape[1],
-          timestamps: toTimestamps(first),
-          series_ids: [...first.seriesIds],
-          checkpoint_version: meta.version,
+          ...forecastEnvelope(predictions, meta.version),
         };
       });
     },

@@ -7,7 +7,7 @@ import {
   type ForecastResponse,
   ForecastResponseSchema,
 } from '../schemas.js';
-import { checkFiniteForecasts, checkRecordCount, ensembleOf, toNested, toTimestamps } from './shape.js';
+import { checkFiniteForecasts, checkRecordCount, ensembleOf, forecastEnvelope, toNested } from './shape.js';
 
 /** `POST /predict`: forecasts of every model in the checkpoint for the newest window of each series. */
 export const predictRoute: FastifyPluginAsyncZod<{ loader: ModelLoader; maxRecords: number }> = async (
@@ -36,18 +36,13 @@ export const predictRoute: FastifyPluginAsyncZod<{ loader: ModelLoader; maxRecor
         checkFiniteForecasts(predictions);
         const seconds = (performance.now() - started) / 1000;
         for (const p of predictions) app.twigaCountPredictions(p.model, p.shape[0]);
-        const first = predictions[0]!;
         return {
           forecasts: predictions.map((p) => ({
             model: p.model,
             predictions: toNested(p, p.loc),
             inference_time: seconds,
           })),
-          targets: [...first.targets],
-          forecast_horizon: first.shape[1],
-          timestamps: toTimestamps(first),
-          series_ids: [...first.seriesIds],
-          checkpoint_version: meta.version,
+          ...forecastEnvelope(predictions, meta.version),
         };
       });
     },

@@ -110,3 +110,15 @@ export function nonFinitePath(value: unknown, path = ''): string | undefined {
   }
   return undefined;
 }
+
+/** The fields every forecast answer shares (the seed's `ForecastResponse` besides `forecasts`). */
+export function forecastEnvelope(predictions: readonly RawPrediction[], checkpointVersion: number) {
+  const first = predictions[0]!;
+  return {
+    targets: [...first.targets],
+    forecast_horizon: first.shape[1],
+    timestamps: toTimestamps(first),
+    series_ids: [...first.seriesIds],
+    checkpoint_version: checkpointVersion,
+  };
+}
