@@ -2,14 +2,15 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '@twiga/core';
 import { CheckpointStore } from '@twiga/forecaster';
-import { listFlowRecords } from '@twiga/pipeline';
+import { listFlowRecords, type ScheduleEntry } from '@twiga/pipeline';
 import { TwigaTracker } from '@twiga/tracking';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CONFIG, records } from '../../../packages/pipeline/test/fixtures.js';
-import { loadSchedules, scheduleEntries, startRunner } from '../src/commands/runner.js';
+import { loadSchedules, scheduleEntries, startRunner, threadJobRunner } from '../src/commands/runner.js';
 
 const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 const TSX = new URL('../../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
@@ -88,6 +89,43 @@ describe('twiga runner', () => {
     const recorded = await listFlowRecords(flows);
     expect(recorded.every((f) => f.flow === 'training' && f.status === 'succeeded')).toBe(true);
     expect((await new CheckpointStore(join(dir, 'ck-inproc')).readManifest())?.version).toBe(recorded.length);
+  });
+
+  it('runs a job on its own worker thread: the event loop stays free and errors keep their code', async () => {
+    await writeFile(
+      join(dir, 'thread.json'),
+      JSON.stringify({
+        models: [
+          {
+            name: 'm',
+            data: 'data.csv',
+            config: 'config.json',
+            checkpointDir: 'ck-thread',
+            train: '0 3 * * *',
+          },
+          { name: 'gone', data: 'missing.csv', checkpointDir: 'ck-gone', train: '0 3 * * *' },
+        ],
+      }),
+    );
+    const schedules = await loadSchedules(join(dir, 'thread.json'));
+    const [train, gone] = scheduleEntries(schedules) as [ScheduleEntry, ScheduleEntry];
+    const run = threadJobRunner(schedules);
+    // The thread builds its logger from the environment it is started with.
+    vi.stubEnv('TWIGA_LOG_LEVEL', 'silent');
+    const lag = monitorEventLoopDelay({ resolution: 10 });
+    lag.enable();
+    await run(train, new AbortController().signal);
+    lag.disable();
+    expect(lag.max / 1e6).toBeLessThan(250);
+    const [record] = await listFlowRecords(join(dir, 'ck-thread', 'flow-runs'));
+    expect(record).toMatchObject({ flow: 'training', status: 'succeeded' });
+    await expect(run(gone, new AbortController().signal)).rejects.toMatchObject({ code: 'DATA_INVALID' });
+    // Aborted before it starts: the flow stops, nothing is saved.
+    const aborted = new AbortController();
+    aborted.abort(new Error('runner stopping'));
+    await expect(run({ ...train, model: 'm' }, aborted.signal)).rejects.toThrow();
+    expect((await new CheckpointStore(join(dir, 'ck-thread')).readManifest())?.version).toBe(1);
+    vi.unstubAllEnvs();
   });
 
   it('finishes the run in flight on SIGTERM and exits 0', async () => {

@@ -66,6 +66,8 @@ export class BullMqRunner {
   private queue: Queue | undefined;
   private worker: Worker | undefined;
   private lockClient: Redis | undefined;
+  // BullMQ leaves connections it was given open on close(); we own them, so stop() ends them.
+  private readonly connections: Redis[] = [];
   private readonly controller = new AbortController();
   private readonly o: Required<Omit<BullMqRunnerOptions, 'logger'>> & { logger: Logger | undefined };
 
@@ -78,10 +80,13 @@ export class BullMqRunner {
   async start(): Promise<void> {
     const o = this.o;
     // ioredis reconnects by itself (Redis restarts, failovers); errors meanwhile are logged, not thrown.
-    const connection = () =>
-      new Redis(o.redisUrl, { maxRetriesPerRequest: null }).on('error', (err: Error) =>
+    const connection = () => {
+      const redis = new Redis(o.redisUrl, { maxRetriesPerRequest: null }).on('error', (err: Error) =>
         o.logger?.warn({ err: err.message }, 'redis connection error; reconnecting'),
       );
+      this.connections.push(redis);
+      return redis;
+    };
     this.lockClient = connection();
     this.queue = new Queue(o.queueName, { connection: connection() });
     for (const entry of o.schedules) {
@@ -171,7 +176,7 @@ export class BullMqRunner {
     if (options.force) this.controller.abort(new Error('runner stopping'));
     await this.worker?.close(options.force ?? false);
     await this.queue?.close();
-    this.lockClient?.disconnect();
+    for (const redis of this.connections.splice(0)) redis.disconnect();
   }
 }
 

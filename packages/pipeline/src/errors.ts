@@ -5,7 +5,8 @@ export type PipelineErrorCode =
   | 'PIPELINE_TASK_TIMEOUT'
   | 'PIPELINE_RELOAD_FAILED'
   | 'PIPELINE_NO_REFERENCE'
-  | 'PIPELINE_SCHEDULE_INVALID';
+  | 'PIPELINE_SCHEDULE_INVALID'
+  | 'PIPELINE_JOB_CRASHED';
 
 /** A task attempt ran longer than its `timeoutMs` (its AbortSignal fired). */
 export class PipelineTaskTimeoutError extends TwigaError {
@@ -46,5 +47,13 @@ export class PipelineScheduleInvalidError extends TwigaError {
   readonly code = 'PIPELINE_SCHEDULE_INVALID';
   constructor(message: string, issues: { path: string; message: string }[] = [], cause?: unknown) {
     super(message, { cause, details: { issues } });
+  }
+}
+
+/** A job's worker thread died (crash, out of memory, terminated) before answering. */
+export class PipelineJobCrashedError extends TwigaError {
+  readonly code = 'PIPELINE_JOB_CRASHED';
+  constructor(job: string, reason: string, cause?: unknown) {
+    super(`job thread ${job} died before finishing: ${reason}`, { cause, details: { job, reason } });
   }
 }

@@ -2,6 +2,7 @@ export type { BullJobOutcome, BullMqRunnerOptions, JobMeta } from './bullmq-runn
 export { BULLMQ_DEFAULTS, BullMqRunner, schedulerId } from './bullmq-runner.js';
 export type { PipelineErrorCode } from './errors.js';
 export {
+  PipelineJobCrashedError,
   PipelineNoReferenceError,
   PipelineReloadFailedError,
   PipelineScheduleInvalidError,
@@ -9,6 +10,7 @@ export {
 } from './errors.js';
 export type { FlowRecord } from './flow-record.js';
 export { FLOW_RUNS_DIR, FlowRecordSchema, listFlowRecords, writeFlowRecord } from './flow-record.js';
+export { JOB_THREAD_ABORT_GRACE_MS, JobThreadError, runJobThread, serveJobThread } from './job-thread.js';
 export type { PromotionMetric, RetrainingFlowOptions, RetrainingResult } from './retraining-flow.js';
 export {
   newestRows,

@@ -8,6 +8,7 @@ import {
   PipelineScheduleInvalidError,
   PROMOTION_METRICS,
   retrainingFlow,
+  runJobThread,
   type ScheduleEntry,
   trainingFlow,
 } from '@twiga/pipeline';
@@ -107,6 +108,22 @@ export function scheduleEntries(schedules: Schedules): ScheduleEntry[] {
 export interface StartRunnerOptions {
   logger?: Logger;
   tracker?: TwigaTracker;
+  /**
+   * Run each job on its own worker thread (`job-worker.ts`), which builds its tracker and logger from the
+   * environment; `tracker` and `logger` then serve the scheduler only. @default false
+   */
+  thread?: boolean;
+}
+
+/**
+ * The job body on a worker thread: the flow's CPU work (features, fitting) never blocks this event loop, so
+ * BullMQ's job lock, the model lock's heartbeat and signals keep being served.
+ */
+export function threadJobRunner(
+  schedules: Schedules,
+): (entry: ScheduleEntry, signal: AbortSignal) => Promise<void> {
+  return (entry, signal) =>
+    runJobThread<void>(import.meta.url, '../job-worker', { schedules, entry }, signal);
 }
 
 /** The job body both backends run: a training or retraining flow of one model of the schedules file. */
@@ -154,7 +171,7 @@ export function startRunner(schedules: Schedules, options: StartRunnerOptions = 
   const settings = loadSettings();
   const logger = options.logger ?? createLogger(settings, { name: 'twiga-runner' });
   const tracker = options.tracker ?? TwigaTracker.fromSettings(settings, { logger });
-  const run = jobRunner(schedules, settings, logger, tracker);
+  const run = options.thread ? threadJobRunner(schedules) : jobRunner(schedules, settings, logger, tracker);
   const scheduler = new InProcessScheduler({ schedules: scheduleEntries(schedules), run, logger });
   scheduler.start();
   return scheduler;
@@ -171,14 +188,13 @@ export async function runnerCommand(options: { config: string }): Promise<void> 
   const logger = createLogger(settings, { name: 'twiga-runner' });
   let stop: () => Promise<void>;
   if (settings.TWIGA_REDIS_URL === undefined) {
-    const scheduler = startRunner(schedules, { logger });
+    const scheduler = startRunner(schedules, { logger, thread: true });
     stop = () => scheduler.stop();
   } else {
-    const tracker = TwigaTracker.fromSettings(settings, { logger });
     const runner = new BullMqRunner({
       redisUrl: settings.TWIGA_REDIS_URL,
       schedules: scheduleEntries(schedules),
-      run: jobRunner(schedules, settings, logger, tracker),
+      run: threadJobRunner(schedules),
       globalConcurrency: settings.TWIGA_RUNNER_CONCURRENCY,
       logger,
     });

@@ -4,10 +4,9 @@
  * shared matrix), then workers take targets from a queue. Every target is trained exactly as
  * `trainGbdt` would train it alone, so the result does not depend on the number of threads.
  */
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { spawnWorker } from '@twiga/core';
 import { ConfigInvalidError, ModelInvalidError } from '../../errors.js';
 import { allocateBins, assembleBinMapper } from './binning.js';
 import type { GbdtParams } from './params.js';
@@ -150,29 +149,12 @@ class PoolWorker {
   }
 }
 
-// From the built package the worker is plain JavaScript. From source (vitest, tsx) it is TypeScript:
-// a plain-JS bootstrap registers tsx's loader inside the thread, then imports worker.ts, and the
-// `source` condition resolves workspace packages to their sources. (`execArgv: ['--import', 'tsx']` is not
-// enough on Node 20: tsx only installs its hooks on the main thread there.)
+// The worker module sits beside this file (worker.js built, worker.ts from sources).
 function spawn(init: WorkerInit): Worker {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts'))
-    return new Worker(new URL('./worker.js', here), { workerData: init, execArgv: [] });
-  const entry = new URL('./worker.ts', here).href;
-  const bootstrap = `import(${JSON.stringify(tsxApiUrl(here))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: init, execArgv: ['--conditions', 'source'] });
-}
-
-// The ESM entry of `tsx/esm/api`, from tsx's own export map (its CommonJS build cannot load its hooks
-// from an eval'd worker).
-function tsxApiUrl(from: string): string {
   try {
-    const require = createRequire(from);
-    const pkg = require('tsx/package.json') as { exports: Record<string, { import?: { default?: string } }> };
-    const path = pkg.exports['./esm/api']?.import?.default ?? './dist/esm/api/index.mjs';
-    return new URL(path, pathToFileURL(require.resolve('tsx/package.json'))).href;
+    return spawnWorker(import.meta.url, 'worker', { workerData: init });
   } catch (err) {
-    throw new ModelInvalidError('running gbdt from TypeScript sources needs tsx to load its worker', err);
+    throw new ModelInvalidError(`cannot start a gbdt worker thread: ${(err as Error).message}`, err);
   }
 }
 
