@@ -10,6 +10,7 @@ import {
 } from '@twiga/forecaster';
 import { type DriftOptions, DriftSummarySchema } from '@twiga/monitor';
 import { z } from 'zod';
+import { readAlias, restoreAlias } from './champion-alias.js';
 import { PipelineNoReferenceError, PipelineReloadFailedError } from './errors.js';
 import { FLOW_RUNS_DIR, recorded } from './flow-record.js';
 import {
@@ -121,9 +122,9 @@ export function newestRows(frame: Frame, fraction: number): Frame {
  * and challenger on the same holdout, and promote only when the challenger's metric beats the champion's by
  * `minImprovement`. A promotion saves the challenger (manifest version + 1), logs it (registered
  * `@champion` when a model name is given) and reloads every server. Nothing is saved before the decision;
- * when logging or a reload fails after the save, the manifest is rolled back to the champion and the servers
- * that already reloaded are reloaded again, so servers and manifest agree on the old version, and the error
- * is rethrown.
+ * when logging or a reload fails after the save, the manifest is rolled back to the champion, `@champion`
+ * is moved back to the version it named before, and the servers that already reloaded are reloaded again,
+ * so manifest, registry and servers agree on the old version, and the error is rethrown.
  */
 export function retrainingFlow(options: RetrainingFlowOptions): Promise<RetrainingResult> {
   const recordDir = options.recordDir ?? join(options.checkpointDir, FLOW_RUNS_DIR);
@@ -260,8 +261,10 @@ async function retrain(options: RetrainingFlowOptions): Promise<RetrainingResult
           run,
         );
         let reloaded: { url: string; version: number; previousVersion: number | null }[] = [];
+        const aliasBefore = await readAlias(tracker, options.registeredModelName, 'champion');
+        let aliasMoved = false;
         try {
-          await logToMlflow(
+          const logged = await logToMlflow(
             {
               ...logInput,
               checkpointDir: options.checkpointDir,
@@ -269,6 +272,7 @@ async function retrain(options: RetrainingFlowOptions): Promise<RetrainingResult
             },
             run,
           );
+          aliasMoved = logged?.aliasSet === true;
           const outcome = await reloadServers({ urls: options.servers ?? [], apiKey: options.apiKey }, run);
           reloaded = outcome.reloaded;
           const failed = outcome.failed[0];
@@ -283,6 +287,8 @@ async function retrain(options: RetrainingFlowOptions): Promise<RetrainingResult
             'promotion failed after the save: rolling the manifest back to the champion',
           );
           await store.rollback(championVersion);
+          if (aliasMoved && options.registeredModelName !== undefined)
+            await restoreAlias(tracker, options.registeredModelName, 'champion', aliasBefore, options.logger);
           // Servers that already took the challenger go back to the champion.
           await reloadServers(
             { urls: reloaded.map((r) => r.url), apiKey: options.apiKey },

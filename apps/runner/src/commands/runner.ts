@@ -186,10 +186,11 @@ export async function runnerCommand(options: { config: string }): Promise<void> 
   const schedules = await loadSchedules(options.config);
   const settings = loadSettings();
   const logger = createLogger(settings, { name: 'twiga-runner' });
-  let stop: () => Promise<void>;
+  // `force`: abort the run in flight (its thread stops at the next task; a BullMQ job fails and is retried).
+  let stop: (force: boolean) => Promise<void>;
   if (settings.TWIGA_REDIS_URL === undefined) {
     const scheduler = startRunner(schedules, { logger, thread: true });
-    stop = () => scheduler.stop();
+    stop = (force) => scheduler.stop({ abort: force });
   } else {
     const runner = new BullMqRunner({
       redisUrl: settings.TWIGA_REDIS_URL,
@@ -199,14 +200,21 @@ export async function runnerCommand(options: { config: string }): Promise<void> 
       logger,
     });
     await runner.start();
-    stop = () => runner.stop();
+    stop = (force) => runner.stop({ force });
   }
   await new Promise<void>((done) => {
+    let signals = 0;
     const shutdown = (signal: string) => {
-      process.stderr.write(`${signal}: finishing the run in flight, then exiting\n`);
-      stop().then(done, done);
+      signals += 1;
+      if (signals === 1) {
+        process.stderr.write(`${signal}: finishing the run in flight, then exiting (again to abort it)\n`);
+        stop(false).then(done, done);
+      } else if (signals === 2) {
+        process.stderr.write(`${signal}: aborting the run in flight\n`);
+        stop(true).then(done, done);
+      }
     };
-    process.once('SIGTERM', () => shutdown('SIGTERM'));
-    process.once('SIGINT', () => shutdown('SIGINT'));
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
+    process.on('SIGINT', () => shutdown('SIGINT'));
   });
 }
