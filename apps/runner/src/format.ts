@@ -1,5 +1,3 @@
-import type { EvaluationReport } from '@twiga/forecaster';
-
 /** A plain-text table with right-aligned numeric columns. */
 export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
@@ -8,30 +6,33 @@ export function table(header: string[], rows: string[][]): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-/** Metrics of every model against seasonal naive, one row per model (overall over steps and targets). */
-export function metricsTable(report: EvaluationReport): string {
-  const naive = report.models['seasonal-naive']?.overall.mae;
-  const intervals = report.intervals;
-  const rows = Object.entries(report.models).map(([name, m]) => {
-    const o = m.overall;
-    const iv = intervals?.models[name];
-    return [
-      name,
-      fmt(o.mae),
-      fmt(o.rmse),
-      fmt(o.wmape * 100, 2),
-      fmt(o.smape * 100, 2),
-      fmt(o.mase, 3),
-      fmt(o.corr, 3),
-      naive === undefined ? '-' : fmt(o.mae / naive, 3),
-      ...(intervals ? [iv ? fmt(iv.coverage * 100, 1) : '-', iv ? fmt(iv.meanWidth) : '-'] : []),
-    ];
-  });
-  const level = intervals ? `${Math.round((1 - intervals.alpha) * 100)}` : '';
+/**
+ * Metrics of every model against seasonal naive, one row per model (overall over steps and targets), from the
+ * flat `{ model: { metric: value } }` of a flow result; interval columns when the 90 % band was scored.
+ */
+export function metricsTable(metrics: Readonly<Record<string, Readonly<Record<string, number>>>>): string {
+  const naive = metrics['seasonal-naive']?.mae;
+  const intervals = Object.values(metrics).some((m) => m.coverage90 !== undefined);
+  const rows = Object.entries(metrics).map(([name, m]) => [
+    name,
+    fmt(m.mae),
+    fmt(m.rmse),
+    fmt(pct(m.wmape), 2),
+    fmt(pct(m.smape), 2),
+    fmt(m.mase, 3),
+    fmt(m.corr, 3),
+    naive === undefined || m.mae === undefined ? '-' : fmt(m.mae / naive, 3),
+    ...(intervals ? [fmt(pct(m.coverage90), 1), fmt(m.width90)] : []),
+  ]);
   const header = ['model', 'MAE', 'RMSE', 'WMAPE%', 'SMAPE%', 'MASE', 'CORR', 'MAE/naive'];
-  return table(intervals ? [...header, `cover${level}%`, `width${level}`] : header, rows);
+  return table(intervals ? [...header, 'cover90%', 'width90'] : header, rows);
 }
 
-function fmt(v: number, digits = 1): string {
+function pct(v: number | undefined): number | undefined {
+  return v === undefined ? undefined : v * 100;
+}
+
+function fmt(v: number | undefined, digits = 1): string {
+  if (v === undefined) return '-';
   return Number.isFinite(v) ? v.toFixed(digits) : 'n/a';
 }
