@@ -1,17 +1,15 @@
 import { ENSEMBLE_STRATEGIES } from '@twiga/forecaster';
 import { z } from 'zod';
 
-/** A cell of a record: the JSON scalars a CSV row can hold. */
-const Cell = z.union([z.string().max(256), z.number(), z.boolean(), z.null()]);
+import { RecordsSchema } from './records.js';
 
-/** One row of input data, keyed by column (timestamp, targets, covariates, optional series id). */
-export const RecordSchema = z.record(z.string().max(256), Cell);
+export { RecordSchema, RecordsSchema } from './records.js';
 
 /** `POST /predict` body — the seed's `ForecastRequest`, so Python Twiga clients work unchanged. */
 export const ForecastRequestSchema = z
   .object({
     /** Rows in time order; with `prepare_test_data` only the newest rows are needed. */
-    records: z.array(RecordSchema).min(1),
+    records: RecordsSchema,
     /** Add a combined forecast (`model: "ensemble"`) to the per-model ones. */
     ensemble_strategy: z.enum(ENSEMBLE_STRATEGIES).optional(),
     /** Prepend the training tail stored in the checkpoint. @default true */
@@ -46,7 +44,7 @@ const Level = z.number().gt(0).lt(1);
 /** `POST /predict-interval` body — the seed's `IntervalRequest`: give `alpha` or `coverage` (default 90 %). */
 export const IntervalRequestSchema = z
   .object({
-    records: z.array(RecordSchema).min(1),
+    records: RecordsSchema,
     /** Miscoverage: 0.1 asks for 90 % intervals. */
     alpha: Level.optional(),
     /** Nominal coverage, 1 − alpha. */

@@ -18,7 +18,7 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ModelLoader, ServedModel } from '../model-loader.js';
-import { ErrorResponseSchema, RecordSchema } from '../schemas.js';
+import { ErrorResponseSchema, RecordsSchema } from '../schemas.js';
 import { nonFinitePath } from './shape.js';
 
 /**
@@ -63,7 +63,7 @@ const Threshold = z.number().positive().finite();
 export const DriftRequestSchema = z
   .object({
     /** Current rows, keyed by column. */
-    records: z.array(RecordSchema).min(1).optional(),
+    records: RecordsSchema.optional(),
     /** Or a CSV file name in the server's dataset directory (`<TWIGA_SERVE_REPORT_DIR>/datasets`). */
     dataset: z.string().max(204).optional(),
     /** Columns to check. @default every column of the reference profile */
@@ -122,7 +122,7 @@ export const PerformanceRequestSchema = z
     actuals: Cube.optional(),
     forecasts: ForecastsSchema.optional(),
     /** Or one row per time step carrying actual and forecast fields (see `record_targets`). */
-    records: z.array(RecordSchema).min(1).optional(),
+    records: RecordsSchema.optional(),
     /**
      * Fields of each target in `records`. @default per served target T: actual `T`, forecast `T_forecast`,
      * interval `T_lower`/`T_upper` when present
