@@ -50,3 +50,38 @@ export function isTwigaError(err: unknown): err is TwigaError {
     (err instanceof Error && typeof (err as { code?: unknown }).code === 'string' && 'toJSON' in err)
   );
 }
+
+/** An error as sent between threads: a TwigaError keeps its code and details. */
+export interface SerializedError {
+  name: string;
+  message: string;
+  code?: string;
+  details?: Record<string, unknown>;
+}
+
+/** Turn any thrown value into a {@link SerializedError} (structured-clone safe). */
+export function serializeError(err: unknown): SerializedError {
+  const e = err instanceof Error ? err : new Error(String(err));
+  const { code, details } = e as Error & { code?: unknown; details?: unknown };
+  return {
+    name: e.name,
+    message: e.message,
+    ...(typeof code === 'string' ? { code } : {}),
+    ...(details !== null && typeof details === 'object'
+      ? { details: JSON.parse(JSON.stringify(details)) as Record<string, unknown> }
+      : {}),
+  };
+}
+
+/**
+ * An error rebuilt on the receiving side of a thread boundary: same name, message, code and details, so
+ * callers (and HTTP error mapping) treat it as the original. Errors without a code get `fallbackCode`.
+ */
+export class ForwardedError extends TwigaError {
+  readonly code: string;
+  constructor(error: SerializedError, fallbackCode: string) {
+    super(error.message, error.details === undefined ? {} : { details: error.details });
+    this.code = error.code ?? fallbackCode;
+    this.name = error.name;
+  }
+}

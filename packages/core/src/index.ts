@@ -1,6 +1,6 @@
 export { writeFileAtomic } from './atomic-write.js';
-export type { CoreErrorCode, SettingsIssue } from './errors.js';
-export { isTwigaError, SettingsInvalidError, TwigaError } from './errors.js';
+export type { CoreErrorCode, SerializedError, SettingsIssue } from './errors.js';
+export { ForwardedError, isTwigaError, SettingsInvalidError, serializeError, TwigaError } from './errors.js';
 export type { CreateLoggerOptions, Logger } from './logger.js';
 export { createLogger, REDACTED_PATHS } from './logger.js';
 export type { LoadSettingsOptions, SettingsInput, TwigaSettings } from './settings.js';

@@ -80,6 +80,18 @@ export const SettingsSchema = z.object({
     .int('an integer ≥ 0 of milliseconds')
     .min(0, 'an integer ≥ 0 of milliseconds')
     .default(1000),
+  /** Worker threads for large forecast requests (JSON parsing, validation, features, ONNX); 0 = all inline. @default 1 */
+  TWIGA_SERVE_WORKERS: z.coerce
+    .number({ error: 'an integer ≥ 0' })
+    .int('an integer ≥ 0')
+    .min(0, 'an integer ≥ 0')
+    .default(1),
+  /** Forecast bodies of at least this many bytes are parsed and answered on a worker thread. @default 262144 */
+  TWIGA_SERVE_WORKER_MIN_BYTES: z.coerce
+    .number({ error: 'a positive integer of bytes' })
+    .int('a positive integer of bytes')
+    .positive('a positive integer of bytes')
+    .default(262_144),
   /** MLflow tracking server; unset = the local on-disk store. */
   TWIGA_MLFLOW_TRACKING_URI: url('an http(s) URL of an MLflow server'),
   /** MLflow experiment name. @default twiga */

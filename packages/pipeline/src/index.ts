@@ -10,7 +10,7 @@ export {
 } from './errors.js';
 export type { FlowRecord } from './flow-record.js';
 export { FLOW_RUNS_DIR, FlowRecordSchema, listFlowRecords, writeFlowRecord } from './flow-record.js';
-export { JOB_THREAD_ABORT_GRACE_MS, JobThreadError, runJobThread, serveJobThread } from './job-thread.js';
+export { JOB_THREAD_ABORT_GRACE_MS, runJobThread, serveJobThread } from './job-thread.js';
 export type { PromotionMetric, RetrainingFlowOptions, RetrainingResult } from './retraining-flow.js';
 export {
   newestRows,

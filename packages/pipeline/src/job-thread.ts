@@ -9,34 +9,18 @@
  */
 
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { spawnWorker, TwigaError } from '@twiga/core';
+import { ForwardedError, type SerializedError, serializeError, spawnWorker } from '@twiga/core';
 import { PipelineJobCrashedError } from './errors.js';
 
 /** What the worker posts back once. */
-type JobThreadMessage =
-  | { type: 'done'; result: unknown }
-  | { type: 'failed'; error: { name: string; message: string; code?: string; details?: unknown } };
-
-/** A job body's failure carried back from its thread, with the original code and details. */
-export class JobThreadError extends TwigaError {
-  readonly code: string;
-  constructor(error: { name: string; message: string; code?: string; details?: unknown }) {
-    super(error.message, {
-      ...(error.details && typeof error.details === 'object'
-        ? { details: error.details as Record<string, unknown> }
-        : {}),
-    });
-    this.code = error.code ?? 'PIPELINE_JOB_FAILED';
-    this.name = error.name;
-  }
-}
+type JobThreadMessage = { type: 'done'; result: unknown } | { type: 'failed'; error: SerializedError };
 
 /** How long an aborted job may take to stop by itself before its thread is terminated. */
 export const JOB_THREAD_ABORT_GRACE_MS = 10_000;
 
 /**
  * Start `<name>.js|.ts` beside `callerUrl` on a worker thread with `data` (structured-cloned) and resolve with
- * what its body returned. Rejects with the body's own error (code kept), or `PIPELINE_JOB_CRASHED` when the
+ * what its body returned. Rejects with the body's own error (a `ForwardedError`, code kept), or `PIPELINE_JOB_CRASHED` when the
  * thread dies without an answer. When `signal` fires the body's signal fires too; a body that ignores it is
  * terminated after {@link JOB_THREAD_ABORT_GRACE_MS}.
  */
@@ -64,7 +48,7 @@ export function runJobThread<T = unknown>(
     worker.on('message', (msg: JobThreadMessage) => {
       answered = true;
       if (msg.type === 'done') resolve(msg.result as T);
-      else reject(new JobThreadError(msg.error));
+      else reject(new ForwardedError(msg.error, 'PIPELINE_JOB_FAILED'));
     });
     worker.on('error', (err) => {
       answered = true;
@@ -89,19 +73,8 @@ export function serveJobThread<D, R>(body: (data: D, signal: AbortSignal) => Pro
   body(workerData as D, controller.signal)
     .then(
       (result) => port.postMessage({ type: 'done', result } satisfies JobThreadMessage),
-      (err: unknown) => {
-        const e = err instanceof Error ? err : new Error(String(err));
-        const { code, details } = e as Error & { code?: unknown; details?: unknown };
-        port.postMessage({
-          type: 'failed',
-          error: {
-            name: e.name,
-            message: e.message,
-            ...(typeof code === 'string' ? { code } : {}),
-            ...(details === undefined ? {} : { details: JSON.parse(JSON.stringify(details)) as unknown }),
-          },
-        } satisfies JobThreadMessage);
-      },
+      (err: unknown) =>
+        port.postMessage({ type: 'failed', error: serializeError(err) } satisfies JobThreadMessage),
     )
     .finally(() => port.close());
 }

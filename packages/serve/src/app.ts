@@ -20,6 +20,7 @@ import { healthRoute } from './routes/health.js';
 import { monitorRoute } from './routes/monitor.js';
 import { predictRoute } from './routes/predict.js';
 import { predictIntervalRoute } from './routes/predict-interval.js';
+import { acceptRawForecastBodies, RawJsonBody } from './routes/raw-body.js';
 import { reloadRoute } from './routes/reload.js';
 import { reportsRoute } from './routes/reports.js';
 
@@ -51,7 +52,12 @@ export async function createApp(options: CreateAppOptions): Promise<TwigaApp> {
   const logger = options.logger ?? createLogger(settings, { name: 'twiga-serve' });
   const loader =
     options.loader ??
-    new ModelLoader({ checkpointDir: settings.TWIGA_MODEL_CHECKPOINT_DIR, logger, settings });
+    new ModelLoader({
+      checkpointDir: settings.TWIGA_MODEL_CHECKPOINT_DIR,
+      logger,
+      settings,
+      workers: settings.TWIGA_SERVE_WORKERS,
+    });
   const keys = new KeyRing({ keys: settings.TWIGA_SERVE_API_KEY, file: settings.TWIGA_SERVE_API_KEY_FILE });
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -127,7 +133,12 @@ export async function createApp(options: CreateAppOptions): Promise<TwigaApp> {
   // Routes live in their own scope with the zod compilers (a root-level zod compiler would also
   // compile other plugins' JSON schemas, which it cannot).
   await app.register(async (api) => {
-    api.setValidatorCompiler(validatorCompiler);
+    // Large forecast bodies pass the validators unparsed; the routes validate them off the event loop.
+    api.setValidatorCompiler((route) => {
+      const validate = validatorCompiler(route as Parameters<typeof validatorCompiler>[0]);
+      return (data) => (data instanceof RawJsonBody ? { value: data } : validate(data));
+    });
+    if (settings.TWIGA_SERVE_WORKERS > 0) acceptRawForecastBodies(api, settings.TWIGA_SERVE_WORKER_MIN_BYTES);
     api.setSerializerCompiler(serializerCompiler);
     const routeOptions = { loader, maxRecords: settings.TWIGA_SERVE_MAX_RECORDS };
     await api.register(healthRoute, { loader });

@@ -37,7 +37,11 @@ export function errorHandler(
 export function toErrorBody(error: unknown): { status: number; body: ErrorResponse } {
   if (hasZodFastifySchemaValidationErrors(error)) {
     const issues = error.validation.map((v) => ({
-      path: `${(error as FastifyError).validationContext ?? 'body'}${v.instancePath.replaceAll('/', '.')}`,
+      // A root-level issue has instancePath '/': name it `body`, not `body.`.
+      path: `${(error as FastifyError).validationContext ?? 'body'}${v.instancePath.replaceAll('/', '.')}`.replace(
+        /\.$/,
+        '',
+      ),
       message: v.message ?? 'invalid',
     }));
     return {

@@ -17,6 +17,7 @@ import {
   trackingConfig,
 } from '@twiga/tracking';
 import { ModelNotLoadedError } from './errors.js';
+import { PredictPool } from './predict-pool/pool.js';
 
 /** A model as served: the forecaster and the checkpoint it came from. */
 export interface ServedModel {
@@ -27,6 +28,13 @@ export interface ServedModel {
   readonly loadedAt: Date;
   /** The registry version served, when `checkpointDir` is a `models:/` URI. */
   readonly registry?: { readonly name: string; readonly alias?: string; readonly version: string };
+  /** Worker threads holding copies of this model, for large requests (`workers` > 0). */
+  readonly pool?: PredictPool;
+}
+
+/** Release what a served model holds: its ONNX session and its worker threads. */
+async function release(model: ServedModel): Promise<void> {
+  await Promise.all([model.forecaster.close(), model.pool?.close()]);
 }
 
 /** Options of {@link ModelLoader}. */
@@ -44,6 +52,8 @@ export interface ModelLoaderOptions {
   /** Download cache for `models:/` sources. @default `TWIGA_MLFLOW_MODEL_CACHE_DIR`, else `<tmpdir>/twiga-model-cache` */
   modelCacheDir?: string;
   logger?: Logger;
+  /** Worker threads started beside each loaded model for large requests (`TWIGA_SERVE_WORKERS`). @default 0 */
+  workers?: number;
   /** Told of every load and failed reload, e.g. to update Prometheus metrics. */
   onEvent?: (event: LoaderEvent) => void;
 }
@@ -105,7 +115,7 @@ export class ModelLoader {
       return await fn(slot.model);
     } finally {
       slot.inFlight--;
-      if (slot.retired && slot.inFlight === 0) void slot.model.forecaster.close();
+      if (slot.retired && slot.inFlight === 0) void release(slot.model);
     }
   }
 
@@ -142,7 +152,7 @@ export class ModelLoader {
     this.slot = undefined;
     if (slot) {
       slot.retired = true;
-      if (slot.inFlight === 0) await slot.model.forecaster.close();
+      if (slot.inFlight === 0) await release(slot.model);
     }
   }
 
@@ -152,7 +162,7 @@ export class ModelLoader {
     this.slot = fresh;
     if (old) {
       old.retired = true;
-      if (old.inFlight === 0) await old.model.forecaster.close();
+      if (old.inFlight === 0) await release(old.model);
     }
     this.options.logger?.info(
       { previous: old?.model.meta.version ?? null, version: fresh.model.meta.version },
@@ -169,7 +179,7 @@ export class ModelLoader {
     });
     try {
       const slot = await this.loading;
-      if (this.slot && this.slot !== slot) void slot.model.forecaster.close(); // a reload won the race
+      if (this.slot && this.slot !== slot) void release(slot.model); // a reload won the race
       this.slot ??= slot;
       return this.slot;
     } catch (err) {
@@ -186,6 +196,7 @@ export class ModelLoader {
         { version: meta.version },
         'no checkpoint manifest: loaded the newest version',
       );
+    const pool = await this.startPool(forecaster);
     const seconds = (performance.now() - started) / 1000;
     this.options.logger?.info(
       {
@@ -193,15 +204,38 @@ export class ModelLoader {
         models: meta.models,
         ms: Math.round(seconds * 1000),
         ...(registry ? { registry } : {}),
+        workers: pool ? this.options.workers : 0,
       },
       'model loaded',
     );
     this.emit({ type: 'loaded', version: meta.version, seconds, models: meta.models });
     return {
-      model: { forecaster, meta, extras, loadedAt: new Date(), ...(registry ? { registry } : {}) },
+      model: {
+        forecaster,
+        meta,
+        extras,
+        loadedAt: new Date(),
+        ...(registry ? { registry } : {}),
+        ...(pool ? { pool } : {}),
+      },
       inFlight: 0,
       retired: false,
     };
+  }
+
+  /** Worker threads for this model; a pool that cannot start is logged and the model served inline. */
+  private async startPool(forecaster: TwigaForecaster): Promise<PredictPool | undefined> {
+    const size = this.options.workers ?? 0;
+    if (size <= 0) return undefined;
+    try {
+      return await PredictPool.start(forecaster, { size, logger: this.options.logger });
+    } catch (err) {
+      this.options.logger?.warn(
+        { err: String(err) },
+        'forecast worker threads did not start: large requests are answered inline',
+      );
+      return undefined;
+    }
   }
 
   /** The checkpoint to serve: from the directory, or from the registry through the download cache. */

@@ -1,13 +1,12 @@
-import { fromRecords } from '@twiga/forecaster';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { RequestInvalidError } from '../errors.js';
-import type { ModelLoader } from '../model-loader.js';
 import {
   ErrorResponseSchema,
   IntervalRequestSchema,
   type IntervalResponse,
   IntervalResponseSchema,
 } from '../schemas.js';
+import { type ForecastRouteOptions, forecastBody, intervalAlpha } from './forecast.js';
+import { RawJsonBody } from './raw-body.js';
 import {
   checkFiniteBounds,
   checkFiniteForecasts,
@@ -21,10 +20,10 @@ import {
  * `POST /predict-interval`: point forecasts with split-conformal intervals from the checkpoint's
  * calibration, per horizon step and target, at the requested `alpha` (or `coverage` = 1 − alpha).
  */
-export const predictIntervalRoute: FastifyPluginAsyncZod<{
-  loader: ModelLoader;
-  maxRecords: number;
-}> = async (app, { loader, maxRecords }) => {
+export const predictIntervalRoute: FastifyPluginAsyncZod<ForecastRouteOptions> = async (
+  app,
+  { loader, maxRecords },
+) => {
   app.post(
     '/predict-interval',
     {
@@ -34,25 +33,17 @@ export const predictIntervalRoute: FastifyPluginAsyncZod<{
       },
     },
     async (request) => {
-      checkRecordCount(request.body.records.length, maxRecords);
-      return loader.use(async ({ forecaster, meta }): Promise<IntervalResponse> => {
+      // A large body arrives unparsed (RawJsonBody) and is validated off the event loop.
+      const body = request.body as typeof request.body | RawJsonBody;
+      // Too many records is refused before any model work (and even with no model loaded).
+      if (!(body instanceof RawJsonBody)) checkRecordCount(body.records.length, maxRecords);
+      return loader.use(async (model): Promise<IntervalResponse> => {
         const started = performance.now();
-        const { records, coverage, ensemble_strategy: strategy, prepare_test_data } = request.body;
-        const alpha = request.body.alpha ?? (coverage === undefined ? 0.1 : 1 - coverage);
-        const field = request.body.alpha === undefined ? 'coverage' : 'alpha';
-        // A coverage below 2^-53 rounds 1 − coverage to exactly 1, outside (0, 1).
-        if (!(alpha > 0 && alpha < 1)) {
-          const message = `${field} gives alpha ${alpha}, which is not in (0, 1)`;
-          throw new RequestInvalidError(message, [{ path: `body.${field}`, message }]);
-        }
-        const frame = fromRecords(records, forecaster.columnSpec());
-        const predictions = await forecaster.predictInterval(frame, {
-          alpha,
-          method: request.body.method,
-          prepareTestData: prepare_test_data,
-        });
+        const { fields, predictions } = await forecastBody(model, 'interval', body, maxRecords);
+        const { alpha, field } = intervalAlpha(fields);
+        const strategy = fields.ensemble_strategy;
         if (strategy !== undefined && predictions.length > 1)
-          predictions.push(ensembleOf(forecaster, predictions, strategy));
+          predictions.push(ensembleOf(model.forecaster, predictions, strategy));
         checkFiniteForecasts(predictions);
         checkFiniteBounds(predictions, alpha, field);
         const seconds = (performance.now() - started) / 1000;
@@ -66,7 +57,7 @@ export const predictIntervalRoute: FastifyPluginAsyncZod<{
             coverage: 1 - alpha,
             inference_time: seconds,
           })),
-          ...forecastEnvelope(predictions, meta.version),
+          ...forecastEnvelope(predictions, model.meta.version),
         };
       });
     },

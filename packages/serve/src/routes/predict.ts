@@ -1,16 +1,16 @@
-import { fromRecords } from '@twiga/forecaster';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { ModelLoader } from '../model-loader.js';
 import {
   ErrorResponseSchema,
   ForecastRequestSchema,
   type ForecastResponse,
   ForecastResponseSchema,
 } from '../schemas.js';
+import { type ForecastRouteOptions, forecastBody } from './forecast.js';
+import { RawJsonBody } from './raw-body.js';
 import { checkFiniteForecasts, checkRecordCount, ensembleOf, forecastEnvelope, toNested } from './shape.js';
 
 /** `POST /predict`: forecasts of every model in the checkpoint for the newest window of each series. */
-export const predictRoute: FastifyPluginAsyncZod<{ loader: ModelLoader; maxRecords: number }> = async (
+export const predictRoute: FastifyPluginAsyncZod<ForecastRouteOptions> = async (
   app,
   { loader, maxRecords },
 ) => {
@@ -23,16 +23,16 @@ export const predictRoute: FastifyPluginAsyncZod<{ loader: ModelLoader; maxRecor
       },
     },
     async (request) => {
-      checkRecordCount(request.body.records.length, maxRecords);
-      return loader.use(async ({ forecaster, meta }): Promise<ForecastResponse> => {
+      // A large body arrives unparsed (RawJsonBody) and is validated off the event loop.
+      const body = request.body as typeof request.body | RawJsonBody;
+      // Too many records is refused before any model work (and even with no model loaded).
+      if (!(body instanceof RawJsonBody)) checkRecordCount(body.records.length, maxRecords);
+      return loader.use(async (model): Promise<ForecastResponse> => {
         const started = performance.now();
-        const frame = fromRecords(request.body.records, forecaster.columnSpec());
-        const predictions = await forecaster.predict(frame, {
-          prepareTestData: request.body.prepare_test_data,
-        });
-        const strategy = request.body.ensemble_strategy;
+        const { fields, predictions } = await forecastBody(model, 'predict', body, maxRecords);
+        const strategy = fields.ensemble_strategy;
         if (strategy !== undefined && predictions.length > 1)
-          predictions.push(ensembleOf(forecaster, predictions, strategy));
+          predictions.push(ensembleOf(model.forecaster, predictions, strategy));
         checkFiniteForecasts(predictions);
         const seconds = (performance.now() - started) / 1000;
         for (const p of predictions) app.twigaCountPredictions(p.model, p.shape[0]);
@@ -42,7 +42,7 @@ export const predictRoute: FastifyPluginAsyncZod<{ loader: ModelLoader; maxRecor
             predictions: toNested(p, p.loc),
             inference_time: seconds,
           })),
-          ...forecastEnvelope(predictions, meta.version),
+          ...forecastEnvelope(predictions, model.meta.version),
         };
       });
     },
