@@ -80,12 +80,15 @@ export const SettingsSchema = z.object({
     .int('an integer ≥ 0 of milliseconds')
     .min(0, 'an integer ≥ 0 of milliseconds')
     .default(1000),
-  /** Worker threads for large forecast requests (JSON parsing, validation, features, ONNX); 0 = all inline. @default 1 */
+  /**
+   * Worker threads for large forecast requests (JSON parsing, validation, features, ONNX); 0 = all inline.
+   * Off by default: on 2 cores `pnpm bench:pool` measured no gain (see bench/README.md). @default 0
+   */
   TWIGA_SERVE_WORKERS: z.coerce
     .number({ error: 'an integer ≥ 0' })
     .int('an integer ≥ 0')
     .min(0, 'an integer ≥ 0')
-    .default(1),
+    .default(0),
   /** Forecast bodies of at least this many bytes are parsed and answered on a worker thread. @default 262144 */
   TWIGA_SERVE_WORKER_MIN_BYTES: z.coerce
     .number({ error: 'a positive integer of bytes' })
