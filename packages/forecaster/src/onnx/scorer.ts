@@ -15,7 +15,34 @@ const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = {
   logSeverityLevel: 3,
 };
 
-/** An ONNX Runtime session over one model with a single float32 [batch, nFeatures] input. */
+/** Calls with at most this many rows may share one ONNX Runtime call with other calls. */
+export const COALESCE_MAX_ROWS = 16;
+/** Most rows one shared call carries. */
+export const COALESCE_BATCH_ROWS = 256;
+
+/** Options of {@link OnnxScorer.fromBytes}. */
+export interface OnnxScorerOptions {
+  /** Score small concurrent calls together (micro-batching, see {@link OnnxScorer}). @default true */
+  coalesce?: boolean;
+}
+
+interface QueuedCall {
+  features: Float32Array;
+  nRows: number;
+  resolve(out: Record<string, Float32Array>): void;
+  reject(err: unknown): void;
+}
+
+/**
+ * An ONNX Runtime session over one model with a single float32 [batch, nFeatures] input.
+ *
+ * Micro-batching: small calls made in the same event-loop turn (concurrent requests) are scored by one
+ * ONNX Runtime call and the outputs split back by rows. A call costs a fixed ~0.2 ms on top of its rows for
+ * the default GBDT checkpoint (1 row 0.47 ms, 8 rows 1.9 ms: 0.24 ms a row), so under concurrency this
+ * halves the model's share of a request. Every model in the graph scores rows independently, so a row's
+ * forecast does not depend on what it was batched with (up to float rounding of the linear head's GEMM).
+ * No call waits for company: the batch is whatever is queued when the event loop gets to it.
+ */
 export class OnnxScorer {
   /** Name of the model's only input. */
   readonly inputName: string;
@@ -23,15 +50,19 @@ export class OnnxScorer {
   readonly outputNames: string[];
   readonly #session: ort.InferenceSession;
   #released = false;
+  readonly #coalesce: boolean;
+  #queue: { nFeatures: number; calls: QueuedCall[]; rows: number } | undefined;
+  #ortCalls = 0;
 
-  private constructor(session: ort.InferenceSession, inputName: string) {
+  private constructor(session: ort.InferenceSession, inputName: string, coalesce: boolean) {
     this.#session = session;
+    this.#coalesce = coalesce;
     this.inputName = inputName;
     this.outputNames = [...session.outputNames];
   }
 
   /** Loads a model from `.onnx` bytes; throws ModelInvalidError when ONNX Runtime rejects it. */
-  static async fromBytes(bytes: Uint8Array): Promise<OnnxScorer> {
+  static async fromBytes(bytes: Uint8Array, options: OnnxScorerOptions = {}): Promise<OnnxScorer> {
     let session: ort.InferenceSession;
     try {
       session = await ort.InferenceSession.create(bytes, SESSION_OPTIONS);
@@ -45,7 +76,7 @@ export class OnnxScorer {
         `expected a model with exactly one input, got ${session.inputNames.length}: ${session.inputNames.join(', ')}`,
       );
     }
-    return new OnnxScorer(session, inputName);
+    return new OnnxScorer(session, inputName, options.coalesce ?? true);
   }
 
   /**
@@ -62,6 +93,75 @@ export class OnnxScorer {
         `feature matrix has ${features.length} values, expected nRows*nFeatures = ${nRows}*${nFeatures}`,
       );
     }
+    if (!this.#coalesce || nRows > COALESCE_MAX_ROWS || nRows === 0)
+      return this.#runNow(features, nRows, nFeatures);
+    return new Promise((resolve, reject) => {
+      let queue = this.#queue;
+      if (queue && (queue.nFeatures !== nFeatures || queue.rows + nRows > COALESCE_BATCH_ROWS)) {
+        this.#flush();
+        queue = undefined;
+      }
+      if (!queue) {
+        queue = { nFeatures, calls: [], rows: 0 };
+        this.#queue = queue;
+        setImmediate(() => {
+          if (this.#queue === queue) this.#flush();
+        });
+      }
+      queue.calls.push({ features, nRows, resolve, reject });
+      queue.rows += nRows;
+    });
+  }
+
+  /** Score the queued calls with one ONNX Runtime call and hand each its rows of every output. */
+  #flush(): void {
+    const queue = this.#queue;
+    this.#queue = undefined;
+    if (!queue) return;
+    const { calls, rows, nFeatures } = queue;
+    if (calls.length === 1) {
+      const only = calls[0]!;
+      this.#runNow(only.features, only.nRows, nFeatures).then(only.resolve, only.reject);
+      return;
+    }
+    const features = new Float32Array(rows * nFeatures);
+    let offset = 0;
+    for (const c of calls) {
+      features.set(c.features, offset);
+      offset += c.features.length;
+    }
+    this.#runNow(features, rows, nFeatures).then(
+      (out) => {
+        const ragged = Object.entries(out).find(([, data]) => data.length % rows !== 0);
+        if (ragged) {
+          const err = new ModelInvalidError(`output ${ragged[0]} does not have one row per input row`);
+          for (const c of calls) c.reject(err);
+          return;
+        }
+        let row = 0;
+        for (const c of calls) {
+          const part: Record<string, Float32Array> = {};
+          for (const [name, data] of Object.entries(out)) {
+            const width = data.length / rows;
+            part[name] = data.subarray(row * width, (row + c.nRows) * width);
+          }
+          row += c.nRows;
+          c.resolve(part);
+        }
+      },
+      (err: unknown) => {
+        for (const c of calls) c.reject(err);
+      },
+    );
+  }
+
+  async #runNow(
+    features: Float32Array,
+    nRows: number,
+    nFeatures: number,
+  ): Promise<Record<string, Float32Array>> {
+    if (this.#released) throw new ModelInvalidError('the ONNX session has been released');
+    this.#ortCalls++;
     let results: ort.InferenceSession.ReturnType;
     try {
       const input = new ort.Tensor('float32', features, [nRows, nFeatures]);
@@ -80,6 +180,11 @@ export class OnnxScorer {
       out[name] = data;
     }
     return out;
+  }
+
+  /** ONNX Runtime calls made so far (fewer than `run` calls when micro-batching joined some). */
+  get ortCalls(): number {
+    return this.#ortCalls;
   }
 
   /** Frees the native session; later `run` calls throw. Safe to call more than once. */
