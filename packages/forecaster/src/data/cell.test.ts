@@ -129,3 +129,25 @@ describe('parseNumericCell', () => {
     expect(parseNumericCell(cell)).toBeUndefined();
   });
 });
+
+describe('parseTimestampCell: the canonical ISO fast path', () => {
+  // The general path, forced by a leading space (trimmed there, refused by the fast path).
+  const general = (s: string) => parseTimestampCell(` ${s}`);
+  it('agrees with the general path on valid, impossible and malformed canonical strings', () => {
+    const cases: string[] = [];
+    for (const y of ['2024', '2023', '1900', '2000', '2100', '0099', '9999'])
+      for (const m of ['01', '02', '12', '13', '00'])
+        for (const d of ['01', '28', '29', '30', '31', '32', '00'])
+          for (const t of ['00:00:00', '23:59:59', '24:00:00', '12:60:00', '12:00:60'])
+            for (const f of ['', '.000', '.5', '.999', '.12a']) cases.push(`${y}-${m}-${d}T${t}${f}Z`);
+    cases.push(
+      '2024-01-01T00:00:00+00:00',
+      '2024-01-01 00:00:00Z',
+      '2024-01-01T00:00:00z',
+      '2024-1-01T00:00:00Z',
+    );
+    for (const c of cases) expect(parseTimestampCell(c), c).toBe(general(c));
+    expect(parseTimestampCell('2024-02-29T12:34:56.789Z')).toBe(Date.UTC(2024, 1, 29, 12, 34, 56, 789));
+    expect(parseTimestampCell('2023-02-29T00:00:00Z')).toBeUndefined();
+  });
+});

@@ -15,7 +15,10 @@ export function toNested(p: RawPrediction, values: Float64Array): number[][][] {
     const steps: number[][] = new Array(H);
     for (let h = 0; h < H; h++) {
       const o = (i * H + h) * T;
-      steps[h] = Array.from(values.subarray(o, o + T));
+      // Plain loops: Array.from over a subarray per step was ~5 % of a request.
+      const cell: number[] = new Array(T);
+      for (let t = 0; t < T; t++) cell[t] = values[o + t]!;
+      steps[h] = cell;
     }
     out[i] = steps;
   }
@@ -25,9 +28,13 @@ export function toNested(p: RawPrediction, values: Float64Array): number[][][] {
 /** ISO 8601 UTC time of every forecast step, `[n][horizon]`. */
 export function toTimestamps(p: RawPrediction): string[][] {
   const [n, H] = p.shape;
-  return Array.from({ length: n }, (_, i) =>
-    Array.from(p.timestamps.subarray(i * H, (i + 1) * H), (ms) => new Date(ms).toISOString()),
-  );
+  const out: string[][] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const row: string[] = new Array(H);
+    for (let h = 0; h < H; h++) row[h] = new Date(p.timestamps[i * H + h]!).toISOString();
+    out[i] = row;
+  }
+  return out;
 }
 
 /**
