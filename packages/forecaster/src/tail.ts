@@ -10,6 +10,25 @@ export function tailOf(series: SeriesData, cfg: DataPipelineConfig): SeriesTail 
   return { id: series.id, timestamps: Array.from(series.timestamps.subarray(start)), columns };
 }
 
+/** A stored tail as typed arrays, made once per tail: copying from them is a memcpy, from `number[]` a loop. */
+interface TypedTail {
+  timestamps: Float64Array;
+  columns: Map<string, Float64Array>;
+}
+const typedTails = new WeakMap<SeriesTail, TypedTail>();
+
+function typed(tail: SeriesTail): TypedTail {
+  let t = typedTails.get(tail);
+  if (!t) {
+    t = {
+      timestamps: Float64Array.from(tail.timestamps),
+      columns: new Map(Object.entries(tail.columns).map(([name, col]) => [name, Float64Array.from(col)])),
+    };
+    typedTails.set(tail, t);
+  }
+  return t;
+}
+
 /**
  * Prepend the stored training tail of the same series to request rows when it ends exactly one period
  * before the first requested row (or overlaps it: request rows win). With a gap the request stands alone.
@@ -22,13 +41,15 @@ export function withTail(series: SeriesData, tails: readonly SeriesTail[], perio
   while (keep < tail.timestamps.length && tail.timestamps[keep]! < first) keep++;
   if (keep === 0 || first - tail.timestamps[keep - 1]! !== periodMs) return series;
   const length = keep + series.length;
+  const cached = typed(tail);
   const timestamps = new Float64Array(length);
-  timestamps.set(tail.timestamps.slice(0, keep));
+  timestamps.set(cached.timestamps.subarray(0, keep));
   timestamps.set(series.timestamps, keep);
   const columns: Record<string, Float64Array> = {};
   for (const [name, col] of Object.entries(series.columns)) {
     const out = new Float64Array(length);
-    out.set((tail.columns[name] ?? []).slice(0, keep));
+    const stored = cached.columns.get(name);
+    if (stored) out.set(stored.subarray(0, keep));
     out.set(col, keep);
     columns[name] = out;
   }

@@ -5,7 +5,7 @@ import {
   type IntervalResponse,
   IntervalResponseSchema,
 } from '../schemas.js';
-import { type ForecastRouteOptions, forecastBody, intervalAlpha } from './forecast.js';
+import { type ForecastRouteOptions, forecastBody, intervalAlpha, plainJsonSerializer } from './forecast.js';
 import { RawJsonBody } from './raw-body.js';
 import {
   checkFiniteBounds,
@@ -27,6 +27,7 @@ export const predictIntervalRoute: FastifyPluginAsyncZod<ForecastRouteOptions> =
   app.post(
     '/predict-interval',
     {
+      serializerCompiler: plainJsonSerializer,
       schema: {
         body: IntervalRequestSchema,
         response: { 200: IntervalResponseSchema, '4xx': ErrorResponseSchema, '5xx': ErrorResponseSchema },

@@ -5,7 +5,7 @@ import {
   type ForecastResponse,
   ForecastResponseSchema,
 } from '../schemas.js';
-import { type ForecastRouteOptions, forecastBody } from './forecast.js';
+import { type ForecastRouteOptions, forecastBody, plainJsonSerializer } from './forecast.js';
 import { RawJsonBody } from './raw-body.js';
 import { checkFiniteForecasts, checkRecordCount, ensembleOf, forecastEnvelope, toNested } from './shape.js';
 
@@ -17,6 +17,7 @@ export const predictRoute: FastifyPluginAsyncZod<ForecastRouteOptions> = async (
   app.post(
     '/predict',
     {
+      serializerCompiler: plainJsonSerializer,
       schema: {
         body: ForecastRequestSchema,
         response: { 200: ForecastResponseSchema, '4xx': ErrorResponseSchema, '5xx': ErrorResponseSchema },

@@ -25,13 +25,44 @@ export function toNested(p: RawPrediction, values: Float64Array): number[][][] {
   return out;
 }
 
+const DAY_MS = 86_400_000;
+// Years 0000-9999: the range where toISOString has the fixed `YYYY-MM-DDT` prefix.
+const MIN_ISO_MS = -62_167_219_200_000;
+const MAX_ISO_MS = 253_402_300_799_999;
+let cachedDay = Number.NaN;
+let cachedPrefix = '';
+
+const pad2 = (v: number) => (v < 10 ? `0${v}` : String(v));
+
+/**
+ * `new Date(ms).toISOString()`, with the date part formatted once per day: forecast steps of an answer share
+ * their days, and 48 full formats were ~4 % of a request. A test checks it against toISOString.
+ */
+export function isoUtc(ms: number): string {
+  if (!(ms >= MIN_ISO_MS && ms <= MAX_ISO_MS) || !Number.isInteger(ms)) return new Date(ms).toISOString();
+  const day = Math.floor(ms / DAY_MS);
+  if (day !== cachedDay) {
+    cachedDay = day;
+    cachedPrefix = new Date(day * DAY_MS).toISOString().slice(0, 11);
+  }
+  let rem = ms - day * DAY_MS;
+  const h = Math.floor(rem / 3_600_000);
+  rem -= h * 3_600_000;
+  const m = Math.floor(rem / 60_000);
+  rem -= m * 60_000;
+  const sec = Math.floor(rem / 1000);
+  const milli = rem - sec * 1000;
+  const fraction = milli < 10 ? `00${milli}` : milli < 100 ? `0${milli}` : String(milli);
+  return `${cachedPrefix}${pad2(h)}:${pad2(m)}:${pad2(sec)}.${fraction}Z`;
+}
+
 /** ISO 8601 UTC time of every forecast step, `[n][horizon]`. */
 export function toTimestamps(p: RawPrediction): string[][] {
   const [n, H] = p.shape;
   const out: string[][] = new Array(n);
   for (let i = 0; i < n; i++) {
     const row: string[] = new Array(H);
-    for (let h = 0; h < H; h++) row[h] = new Date(p.timestamps[i * H + h]!).toISOString();
+    for (let h = 0; h < H; h++) row[h] = isoUtc(p.timestamps[i * H + h]!);
     out[i] = row;
   }
   return out;
