@@ -1,13 +1,20 @@
 import type { FitProgress } from '@twiga/forecaster';
 
 /**
- * Progress of long steps: a redrawn bar when standard error is a terminal, otherwise a plain line at each
- * quarter, so logs stay readable in CI and files.
+ * Progress of long steps (boosting rounds per model, backtest folds, checkpoint uploads): a redrawn bar
+ * when standard error is a terminal, otherwise a plain line at each quarter of each step, so logs stay
+ * readable in CI and files. Each step (`model` label) is timed and counted from its first report.
  */
 export function progressReporter(stream: NodeJS.WriteStream = process.stderr): (p: FitProgress) => void {
-  const started = Date.now();
+  let step: string | undefined;
+  let started = Date.now();
   let lastQuarter = -1;
   return ({ model, done, total }) => {
+    if (model !== step) {
+      step = model;
+      started = Date.now();
+      lastQuarter = -1;
+    }
     const fraction = total === 0 ? 1 : done / total;
     const seconds = ((Date.now() - started) / 1000).toFixed(0);
     if (stream.isTTY) {

@@ -269,6 +269,7 @@ async function retrain(options: RetrainingFlowOptions): Promise<RetrainingResult
               ...logInput,
               checkpointDir: options.checkpointDir,
               registeredModelName: options.registeredModelName,
+              onProgress: options.onProgress,
             },
             run,
           );

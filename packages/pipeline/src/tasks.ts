@@ -19,7 +19,7 @@ import {
   ForecastMonitor,
   serializeReferenceProfile,
 } from '@twiga/monitor';
-import type { LoggedModel, TrackedRun } from '@twiga/tracking';
+import type { LoggedModel, TrackedRun, UploadProgress } from '@twiga/tracking';
 import { PipelineReloadFailedError } from './errors.js';
 import { task } from './task.js';
 
@@ -142,6 +142,8 @@ export interface LogToMlflowInput {
   alias?: string;
   params?: Record<string, string | number | boolean>;
   tags?: Record<string, string>;
+  /** Progress of the checkpoint upload, in files (the step is named with its size), for a progress bar. */
+  onProgress?: ((p: FitProgress) => void) | undefined;
 }
 
 /**
@@ -162,12 +164,22 @@ export const logToMlflow = task(
     if (input.tags) await run.setTags(input.tags);
     await run.logEvaluation(input.report);
     if (input.checkpointDir === undefined) return undefined;
-    return run.logModel(
-      input.checkpointDir,
-      input.registeredModelName === undefined
+    const onProgress = input.onProgress;
+    return run.logModel(input.checkpointDir, {
+      ...(input.registeredModelName === undefined
         ? {}
-        : { registeredModelName: input.registeredModelName, alias: input.alias ?? 'champion' },
-    );
+        : { registeredModelName: input.registeredModelName, alias: input.alias ?? 'champion' }),
+      ...(onProgress
+        ? {
+            onProgress: (p: UploadProgress) =>
+              onProgress({
+                model: `uploading checkpoint (${(p.totalBytes / 2 ** 20).toFixed(1)} MiB)`,
+                done: p.files,
+                total: p.totalFiles,
+              }),
+          }
+        : {}),
+    });
   },
 );
 

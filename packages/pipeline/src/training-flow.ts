@@ -120,6 +120,7 @@ export function trainingFlow(options: TrainingFlowOptions): Promise<TrainingResu
             report,
             checkpointDir: options.checkpointDir,
             registeredModelName: options.registeredModelName,
+            onProgress: options.onProgress,
           },
           run,
         );

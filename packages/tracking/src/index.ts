@@ -65,6 +65,7 @@ export type {
   LoggedModel,
   LogModelOptions,
   TrackedRun,
+  UploadProgress,
 } from './tracker/tracked-run.js';
 export type { RunOptions, TwigaTrackerOptions } from './tracker/tracker.js';
 export { TRACKER_DEFAULTS, TwigaTracker } from './tracker/tracker.js';

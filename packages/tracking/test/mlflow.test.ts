@@ -14,6 +14,7 @@ import {
   syncRuns,
   TrackingNotFoundError,
   TwigaTracker,
+  type UploadProgress,
 } from '../src/index.js';
 import { type Trained, trainSmall } from './fixtures.js';
 import { type MlflowServer, SKIP_MLFLOW, startMlflowServer } from './mlflow-server.js';
@@ -122,10 +123,15 @@ describe.skipIf(SKIP_MLFLOW)('tracking against a real MLflow server', () => {
             }),
           ),
         );
+        const uploads: UploadProgress[] = [];
         const logged = await run.logModel(checkpointDir, {
           registeredModelName: 'demand',
           alias: 'champion',
+          onProgress: (p) => uploads.push(p),
         });
+        // One report per uploaded file, the last one complete.
+        expect(uploads.map((u) => u.files)).toEqual(logged.files.map((_, i) => i + 1));
+        expect(uploads.at(-1)!.bytes).toBe(uploads.at(-1)!.totalBytes);
         return { run, logged };
       },
     );

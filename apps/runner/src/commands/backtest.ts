@@ -6,6 +6,7 @@ import {
   TwigaForecaster,
 } from '@twiga/forecaster';
 import { table } from '../format.js';
+import { progressReporter } from '../progress.js';
 import { BUNDLED_DATA, loadTrainConfig } from '../train-config.js';
 
 /** Options of {@link backtestCommand}: the training config and data, plus the folds. */
@@ -17,6 +18,12 @@ export interface BacktestCommandOptions {
 }
 
 /** `twiga backtest`: time-based cross-validation of every configured model; a row per fold and a summary. */
+// Folds as a progress step: a bar on a terminal, a line per quarter otherwise.
+function foldProgress(): (done: number, total: number) => void {
+  const report = progressReporter();
+  return (done, total) => report({ model: 'backtest folds', done, total });
+}
+
 export async function backtestCommand(
   options: BacktestCommandOptions,
   log: (line: string) => void,
@@ -26,9 +33,7 @@ export async function backtestCommand(
   const frame = await readCsv(options.data ?? BUNDLED_DATA, TwigaForecaster.create(spec).columnSpec());
   const result = await runBacktest(spec, frame, options.folds, {
     alpha: 0.1,
-    onFold: (done, total) => {
-      if (!options.json) log(`fold ${done}/${total} done`);
-    },
+    ...(options.json ? {} : { onFold: foldProgress() }),
   });
   if (!options.json) {
     const models = Object.keys(result.summary);

@@ -43,6 +43,16 @@ export interface LogModelOptions {
   alias?: string;
   /** Artifact folder of the checkpoint files. @default 'model' */
   artifactPath?: string;
+  /** Called after each file is uploaded (or spooled locally), for a progress bar. */
+  onProgress?: (progress: UploadProgress) => void;
+}
+
+/** How far {@link TrackedRun.logModel} is: files and bytes done of the checkpoint's total. */
+export interface UploadProgress {
+  files: number;
+  totalFiles: number;
+  bytes: number;
+  totalBytes: number;
 }
 
 /** What {@link TrackedRun.logModel} did. */
@@ -258,7 +268,13 @@ export class TrackedRun {
     const artifactPath = joinArtifactPath(options.artifactPath ?? 'model');
     if (options.alias !== undefined) validateKey('tag', options.alias);
     const { meta, files } = await readCheckpointFiles(checkpointDir);
-    for (const f of files) await this.logArtifact(`${artifactPath}/${f.path}`, f.bytes);
+    const totalBytes = files.reduce((sum, f) => sum + f.bytes.byteLength, 0);
+    let bytes = 0;
+    for (const [i, f] of files.entries()) {
+      await this.logArtifact(`${artifactPath}/${f.path}`, f.bytes);
+      bytes += f.bytes.byteLength;
+      options.onProgress?.({ files: i + 1, totalFiles: files.length, bytes, totalBytes });
+    }
     const out: LoggedModel = {
       artifactPath,
       checkpointVersion: meta.version,
