@@ -12,11 +12,11 @@ export const LOAD_DEFAULTS = Object.freeze({
 });
 
 /**
- * POST `body` to `url` from `connections` concurrent connections (one request in flight on each) for
+ * POST `body` (or each of `bodies` in turn) to `url` from `connections` concurrent connections (one request in flight on each) for
  * `warmup` then `duration` seconds, and summarise the measured run: mean req/s over its seconds, p50/p99
  * latency of 2xx answers (ms, autocannon's 1 ms resolution), non-2xx answers, errors and timeouts.
  */
-export async function measure({ url, body, connections, duration, warmup, timeout }) {
+export async function measure({ url, body, bodies, connections, duration, warmup, timeout }) {
   const options = {
     url,
     method: 'POST',
@@ -26,6 +26,14 @@ export async function measure({ url, body, connections, duration, warmup, timeou
     pipelining: 1,
     timeout,
   };
+  // `bodies`: send these in turn instead of one body, so concurrent requests carry different rows (one
+  // repeated body would flatter any batching: identical rows take identical, cache-warm tree paths).
+  if (bodies?.length) {
+    let next = 0;
+    options.requests = [
+      { setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] }) },
+    ];
+  }
   if (warmup > 0) await autocannon({ ...options, duration: warmup });
   const result = await autocannon({ ...options, duration });
   return {

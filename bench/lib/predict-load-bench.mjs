@@ -65,7 +65,7 @@ const fmt = {
  * and remove the temp dir (also on failure or Ctrl-C).
  *
  * `scenario`: `name` (bench:<name>), `defaults` ({ connections: '1,10', duration }), `body()` → the JSON
- * body, `describe(url, body, info)` → any extra check of the first answer, and the body's one-line description, and an
+ * body, optional `variants()` → bodies sent in turn instead of `body` under load, `describe(url, body, info)` → any extra check of the first answer, and the body's one-line description, and an
  * optional `footer` line.
  */
 export async function runPredictBench(scenario) {
@@ -129,6 +129,9 @@ async function main(scenario) {
     assertLoopback('hello server', helloUrl);
 
     const body = await scenario.body();
+    const bodies = scenario.variants ? await scenario.variants() : undefined;
+    if (bodies)
+      await Promise.all(bodies.slice(0, 4).map((b) => checkPredict(`${twigaUrl}/predict`, b, HORIZON)));
     const info = await checkPredict(`${twigaUrl}/predict`, body, HORIZON);
     const described = await scenario.describe(`${twigaUrl}/predict`, body, info);
     console.log(
@@ -145,7 +148,7 @@ async function main(scenario) {
         timeout: LOAD_DEFAULTS.timeout,
       };
       console.log(`measuring ${connections} connection(s) ...`);
-      const predict = await measure({ ...load, url: `${twigaUrl}/predict`, body });
+      const predict = await measure({ ...load, url: `${twigaUrl}/predict`, body, bodies });
       const baseline = await measure({ ...load, url: `${helloUrl}/hello`, body: HELLO_BODY });
       rows.push({ connections, predict, hello: baseline, ratio: predict.reqPerSec / baseline.reqPerSec });
     }

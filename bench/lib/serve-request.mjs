@@ -53,6 +53,27 @@ export async function newestRowsBody() {
 }
 
 /**
+ * {@link newestRowsBody} in `count` variants: each request of a load run carries its own rows, as
+ * different clients' requests do. Every history Demand is scaled by a factor in [0.97, 1.03] and every
+ * Temperature shifted by up to ±2 °C, deterministically per variant; timestamps are unchanged, so each
+ * variant still continues the checkpoint's tail.
+ */
+export async function newestRowsVariants(count = 64) {
+  const records = newestRowsRecords(await bundledRows());
+  return Array.from({ length: count }, (_, v) => {
+    const scale = 0.97 + (0.06 * v) / Math.max(1, count - 1);
+    const shift = -2 + (4 * ((v * 37) % count)) / Math.max(1, count - 1);
+    return JSON.stringify({
+      records: records.map((r) => ({
+        ...r,
+        Demand: r.Demand === null ? null : Math.round(r.Demand * scale * 100) / 100,
+        Temperature: Math.round((r.Temperature + shift) * 100) / 100,
+      })),
+    });
+  });
+}
+
+/**
  * Check that the server forecasts the body's future rows (its first forecast step is the first row with
  * `Demand: null`), not some other window: the newest rows must continue the checkpoint's tail.
  */
