@@ -16,6 +16,7 @@ export {
 } from './config.js';
 export type { Calibration } from './conformal.js';
 export { CalibrationSchema, conformalQuantile, conformalScores } from './conformal.js';
+export { MISSING_WORDS, parseNumericCell, parseTimestampCell } from './data/cell.js';
 export type { Frame, SeriesData } from './data/frame.js';
 export { sliceFrame } from './data/frame.js';
 export type { ColumnSpec } from './data/frame-builder.js';

@@ -1,4 +1,4 @@
-import type { Frame } from '@twiga/forecaster';
+import { type Frame, MISSING_WORDS, parseNumericCell } from '@twiga/forecaster';
 import { MonitorColumnTypeError } from './errors.js';
 import type { ColumnKind } from './methods.js';
 
@@ -27,29 +27,20 @@ export function tableColumns(table: MonitorTable): string[] {
   return [...Object.keys(table.numeric), ...Object.keys(table.categorical)];
 }
 
-const MISSING = new Set(['', 'NA', 'NaN', 'nan', 'null', 'None']);
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
-/** A cell read as a number: NaN when missing, `undefined` when it is not a number. */
+/**
+ * A cell read as a number: NaN when missing, `undefined` when it is not a number. The forecaster's reading
+ * (same missing words, decimal notation only), except that a number cell is taken as it is: ±Infinity from
+ * JSON like 1e400 stays a number here and is refused by the routes as 422 with its column.
+ */
 function numericCell(raw: unknown): number | undefined {
-  if (raw === null || raw === undefined) return Number.NaN;
-  if (typeof raw === 'number') return raw;
-  // Frames read booleans as 0/1 (vic_elec's Holiday), so a profile built from one calls them numeric.
-  if (typeof raw === 'boolean') return raw ? 1 : 0;
-  if (typeof raw !== 'string') return undefined;
-  const s = raw.trim();
-  if (MISSING.has(s)) return Number.NaN;
-  const lower = s.toLowerCase();
-  if (lower === 'true') return 1;
-  if (lower === 'false') return 0;
-  return DECIMAL.test(s) ? Number(s) : undefined;
+  return typeof raw === 'number' ? raw : parseNumericCell(raw);
 }
 
 /** A cell read as a category: `null` when missing. */
 function categoryCell(raw: unknown): string | null {
   if (raw === null || raw === undefined) return null;
   const s = String(raw);
-  return MISSING.has(s.trim()) ? null : s;
+  return MISSING_WORDS.has(s.trim()) ? null : s;
 }
 
 /** Whether a raw cell makes an untyped column categorical: text that is not a number, or a boolean. */

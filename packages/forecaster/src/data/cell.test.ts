@@ -151,3 +151,10 @@ describe('parseTimestampCell: the canonical ISO fast path', () => {
     expect(parseTimestampCell('2023-02-29T00:00:00Z')).toBeUndefined();
   });
 });
+
+describe('parseNumericCell: missing words', () => {
+  it('reads every missing word (pandas writes None) as NaN', () => {
+    for (const w of ['', 'NA', 'NaN', 'nan', 'null', 'None', '  None '])
+      expect(parseNumericCell(w), JSON.stringify(w)).toBeNaN();
+  });
+});

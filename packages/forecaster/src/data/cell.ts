@@ -1,5 +1,8 @@
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
+/** Cell texts that mean "missing" (CSV exports of R, pandas and spreadsheets). */
+export const MISSING_WORDS: ReadonlySet<string> = new Set(['', 'NA', 'NaN', 'nan', 'null', 'None']);
+
 /** Result of reading one cell as a number: the value, NaN when empty, or `undefined` when not a number. */
 export function parseNumericCell(raw: unknown): number | undefined {
   if (raw === null || raw === undefined) return Number.NaN;
@@ -8,7 +11,7 @@ export function parseNumericCell(raw: unknown): number | undefined {
   if (typeof raw === 'boolean') return raw ? 1 : 0;
   if (typeof raw !== 'string') return undefined;
   const s = raw.trim();
-  if (s === '' || s === 'NA' || s === 'NaN' || s === 'nan' || s === 'null') return Number.NaN;
+  if (MISSING_WORDS.has(s)) return Number.NaN;
   // Spreadsheet and pandas exports write booleans as words; they are 0/1 covariates.
   const lower = s.toLowerCase();
   if (lower === 'true') return 1;
