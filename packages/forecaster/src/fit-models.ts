@@ -2,6 +2,7 @@ import type { SeriesData } from './data/frame.js';
 import { ConfigInvalidError } from './errors.js';
 import type { FeatureContext } from './features/build-features.js';
 import { buildFeatures } from './features/build-features.js';
+import { buildForecastModel } from './models/gbdt/onnx-model.js';
 import { trainGbdtMany } from './models/gbdt/pool.js';
 import type { GbdtEnsemble } from './models/gbdt/tree.js';
 import type { LinearHead } from './models/linear-head.js';
@@ -99,4 +100,32 @@ export async function fitModels(
 /** Compile-time exhaustiveness: a new model type without a case here fails to type-check. */
 function unknownModel(model: never): never {
   throw new ConfigInvalidError(`unknown model type ${(model as { name: string }).name}`);
+}
+
+/** The ONE ONNX graph of fitted models: an output per model, linear heads and GBDT ensembles side by side. */
+export function forecastGraph(
+  nFeatures: number,
+  models: readonly NamedModel[],
+  fitted: readonly FittedModel[],
+): Uint8Array {
+  return buildForecastModel({
+    nFeatures,
+    linear: models.flatMap((m, i) => {
+      const f = fitted[i]!;
+      return f.kind === 'linear'
+        ? [
+            {
+              name: m.label,
+              weights: Float32Array.from(f.head.weights),
+              bias: Float32Array.from(f.head.bias),
+            },
+          ]
+        : [];
+    }),
+    gbdt: models.flatMap((m, i) => {
+      const f = fitted[i]!;
+      return f.kind === 'gbdt' ? [{ name: m.label, ensembles: f.ensembles }] : [];
+    }),
+    docString: `Twiga-TS forecaster: ${models.map((m) => m.label).join(', ')}`,
+  });
 }

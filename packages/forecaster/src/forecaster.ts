@@ -1,10 +1,4 @@
-import { z } from 'zod';
-import {
-  covariateColumns,
-  type DataPipelineConfig,
-  type DataPipelineConfigInput,
-  DataPipelineConfigSchema,
-} from './config.js';
+import { covariateColumns, type DataPipelineConfig } from './config.js';
 import { calibrationStride, conformalScores, cqrScores, decodeScores, encodeScores } from './conformal.js';
 import type { Frame, SeriesData } from './data/frame.js';
 import type { ColumnSpec } from './data/frame-builder.js';
@@ -20,12 +14,17 @@ import { latestAnchor, trainingAnchors } from './features/anchors.js';
 import type { FeatureContext } from './features/build-features.js';
 import { featureLayout } from './features/layout.js';
 import { fitScalers } from './features/scaler.js';
-import { type FitProgress, fitModels } from './fit-models.js';
+import { fitModels, forecastGraph } from './fit-models.js';
+import {
+  type EvaluationReport,
+  type FitOptions,
+  type ForecasterOptions,
+  ForecasterOptionsSchema,
+  type PredictOptions,
+} from './forecaster-options.js';
 import { checkAlpha, intervalBounds, quantilesFromIntervals, scaledActuals } from './intervals.js';
 import { type IntervalMetrics, intervalMetrics } from './metrics/interval-metrics.js';
 import { computePointMetrics, type MetricsReport } from './metrics/point-metrics.js';
-import { buildForecastModel } from './models/gbdt/onnx-model.js';
-import { type ModelSpecInput, ModelSpecSchema } from './models/model-spec.js';
 import { OnnxScorer } from './onnx/scorer.js';
 import type { RawPrediction } from './prediction.js';
 import { type Scored, scoreWindows } from './score.js';
@@ -33,62 +32,6 @@ import { type NamedModel, type PipelineState, PipelineStateSchema } from './stat
 import { tailOf, withTail } from './tail.js';
 import { batchActuals, batchSeasonalNaive } from './windows.js';
 import { zodIssues } from './zod-issues.js';
-
-/** Options of {@link TwigaForecaster.create}: the data pipeline and the models to train. */
-export const ForecasterOptionsSchema = z
-  .object({
-    data: DataPipelineConfigSchema,
-    models: z
-      .array(ModelSpecSchema)
-      .min(1)
-      .default([
-        { name: 'seasonal-naive', params: {} },
-        { name: 'linear', params: { alpha: 1 } },
-      ]),
-    /**
-     * Conformalized quantile regression: the labels of two quantile models (e.g. `gbdt` with objective
-     * `quantile` at α/2 and 1 − α/2) whose band `predictInterval(…, { method: 'cqr' })` calibrates.
-     */
-    cqr: z
-      .object({ lower: z.string().min(1), upper: z.string().min(1) })
-      .strict()
-      .optional(),
-  })
-  .strict();
-/** Input of {@link TwigaForecaster.create}. */
-export interface ForecasterOptions {
-  data: DataPipelineConfigInput;
-  models?: ModelSpecInput[];
-  /** Conformalized quantile regression on two quantile models, by label. */
-  cqr?: { lower: string; upper: string } | undefined;
-}
-
-/** Options of {@link TwigaForecaster.fit}. */
-export interface FitOptions {
-  /**
-   * Held-out frame (with history context) after the training data: it calibrates the conformal intervals,
-   * weighs the `weighted_mean` ensemble, and stops GBDT early when `earlyStoppingRounds` is set.
-   */
-  validation?: Frame;
-  /** Progress of long fits (GBDT: one step per horizon step × target ensemble). */
-  onProgress?: (progress: FitProgress) => void;
-}
-
-/** Metrics per model on a frame: overall, per target and per horizon step. */
-export interface EvaluationReport {
-  readonly windows: number;
-  readonly targets: readonly string[];
-  readonly horizon: number;
-  readonly models: Readonly<Record<string, MetricsReport>>;
-  /** Interval metrics per model at miscoverage `alpha`, when the forecaster is calibrated. */
-  readonly intervals?: { readonly alpha: number; readonly models: Readonly<Record<string, IntervalMetrics>> };
-}
-
-/** Options of {@link TwigaForecaster.predict}. */
-export interface PredictOptions {
-  /** Prepend the training tail stored at fit time, so a client may send only its newest rows. @default true */
-  prepareTestData?: boolean;
-}
 
 interface Fitted {
   /** Decoded conformal scores per model label (from `state.calibration`). */
@@ -219,26 +162,7 @@ export class TwigaForecaster {
       seasonLength,
       options.onProgress,
     );
-    const onnx = buildForecastModel({
-      nFeatures: ctx.layout.width,
-      linear: this.models.flatMap((m, i) => {
-        const f = fitted[i]!;
-        return f.kind === 'linear'
-          ? [
-              {
-                name: m.label,
-                weights: Float32Array.from(f.head.weights),
-                bias: Float32Array.from(f.head.bias),
-              },
-            ]
-          : [];
-      }),
-      gbdt: this.models.flatMap((m, i) => {
-        const f = fitted[i]!;
-        return f.kind === 'gbdt' ? [{ name: m.label, ensembles: f.ensembles }] : [];
-      }),
-      docString: `Twiga-TS forecaster: ${this.models.map((m) => m.label).join(', ')}`,
-    });
+    const onnx = forecastGraph(ctx.layout.width, this.models, fitted);
     const scorer = await OnnxScorer.fromBytes(onnx);
     const state: PipelineState = {
       formatVersion: 1,

@@ -38,8 +38,14 @@ export { buildFeatures, buildTargets } from './features/build-features.js';
 export type { FeatureLayout } from './features/layout.js';
 export { featureLayout } from './features/layout.js';
 export type { FitProgress, FittedModel } from './fit-models.js';
-export type { EvaluationReport, FitOptions, ForecasterOptions, PredictOptions } from './forecaster.js';
-export { ForecasterOptionsSchema, TwigaForecaster } from './forecaster.js';
+export { TwigaForecaster } from './forecaster.js';
+export type {
+  EvaluationReport,
+  FitOptions,
+  ForecasterOptions,
+  PredictOptions,
+} from './forecaster-options.js';
+export { ForecasterOptionsSchema } from './forecaster-options.js';
 export type { IntervalMetrics, QuantileMetrics } from './metrics/interval-metrics.js';
 export { intervalMetrics, pinball, quantileMetrics } from './metrics/interval-metrics.js';
 export type { MetricsReport, MetricValues, PointMetric } from './metrics/point-metrics.js';
