@@ -128,7 +128,7 @@ describe('twiga runner', () => {
     vi.unstubAllEnvs();
   });
 
-  it('finishes the run in flight on SIGTERM and exits 0', async () => {
+  it('finishes the run in flight on SIGTERM (also sent twice at once) and exits 0', async () => {
     await writeFile(
       join(dir, 'cli-schedules.yaml'),
       'models:\n  - name: m\n    data: data.csv\n    config: config.json\n    checkpointDir: ck-cli\n    train: "* * * * * *"\n',
@@ -144,6 +144,8 @@ describe('twiga runner', () => {
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     // Stop while a run is in flight: the log says it started and it has not finished yet.
     await until(async () => out.join('').includes('scheduled run started'), 20_000);
+    // Twice at once, as a process group delivers it (pnpm forwarding Ctrl-C): still a graceful stop.
+    child.kill('SIGTERM');
     child.kill('SIGTERM');
     expect(await exited, out.join('')).toBe(0);
     const text = out.join('');

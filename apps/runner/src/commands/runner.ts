@@ -177,6 +177,9 @@ export function startRunner(schedules: Schedules, options: StartRunnerOptions = 
   return scheduler;
 }
 
+/** A second SIGTERM/SIGINT aborts the run in flight only when it comes this long after the first. */
+const SECOND_SIGNAL_AFTER_MS = 1000;
+
 /**
  * `twiga runner --config schedules.yaml`: run the schedules until SIGTERM or SIGINT, then stop taking work,
  * let the run in flight finish, and resolve (exit 0). With `TWIGA_REDIS_URL` the schedules become BullMQ job
@@ -203,16 +206,21 @@ export async function runnerCommand(options: { config: string }): Promise<void> 
     stop = (force) => runner.stop({ force });
   }
   await new Promise<void>((done) => {
-    let signals = 0;
+    let first: number | undefined;
+    let aborted = false;
     const shutdown = (signal: string) => {
-      signals += 1;
-      if (signals === 1) {
+      if (first === undefined) {
+        first = Date.now();
         process.stderr.write(`${signal}: finishing the run in flight, then exiting (again to abort it)\n`);
         stop(false).then(done, done);
-      } else if (signals === 2) {
-        process.stderr.write(`${signal}: aborting the run in flight\n`);
-        stop(true).then(done, done);
+        return;
       }
+      // A process group gets one signal twice (Ctrl-C reaches pnpm and this process; pnpm forwards it again;
+      // timeout(1) signals the child and its group): only a signal a second later is a request to abort.
+      if (aborted || Date.now() - first < SECOND_SIGNAL_AFTER_MS) return;
+      aborted = true;
+      process.stderr.write(`${signal}: aborting the run in flight\n`);
+      stop(true).then(done, done);
     };
     process.on('SIGTERM', () => shutdown('SIGTERM'));
     process.on('SIGINT', () => shutdown('SIGINT'));
