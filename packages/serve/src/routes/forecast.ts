@@ -4,7 +4,7 @@ import type { ModelLoader, ServedModel } from '../model-loader.js';
 import { PoolUnavailableError } from '../predict-pool/pool.js';
 import type { IntervalRequest } from '../schemas.js';
 import { type ForecastBody, type ForecastRoute, parseForecastBody, RawJsonBody } from './raw-body.js';
-import { checkRecordCount } from './shape.js';
+import { checkFiniteForecasts, checkRecordCount, ensembleOf } from './shape.js';
 
 /** Options of the forecast routes (`/predict`, `/predict-interval`). */
 export interface ForecastRouteOptions {
@@ -89,4 +89,36 @@ export async function forecastBody<R extends ForecastRoute>(
     }
   }
   return forecastValidated(model.forecaster, route, parseForecastBody(route, body.text), maxRecords);
+}
+
+/** What {@link forecastRequest} hands a route to shape its answer. */
+export interface ForecastDone<R extends ForecastRoute> extends Forecasts<R> {
+  model: ServedModel;
+  /** Seconds spent forecasting (parsing a raw body, features, ONNX Runtime, ensemble). */
+  seconds: number;
+}
+
+/**
+ * The shared work of the forecast routes: refuse too many records before any model work (even with no model
+ * loaded), forecast the body with the served model (kept alive until the answer is shaped), add the
+ * `ensemble` forecast when asked, refuse non-finite forecasts, then let the route shape its answer.
+ */
+export function forecastRequest<R extends ForecastRoute, T>(
+  { loader, maxRecords }: ForecastRouteOptions,
+  route: R,
+  requestBody: unknown,
+  shape: (done: ForecastDone<R>) => T,
+): Promise<T> {
+  // A large body arrives unparsed (RawJsonBody) and is validated off the event loop.
+  const body = requestBody as ForecastBody<R> | RawJsonBody;
+  if (!(body instanceof RawJsonBody)) checkRecordCount(body.records.length, maxRecords);
+  return loader.use(async (model) => {
+    const started = performance.now();
+    const { fields, predictions } = await forecastBody(model, route, body, maxRecords);
+    const strategy = fields.ensemble_strategy;
+    if (strategy !== undefined && predictions.length > 1)
+      predictions.push(ensembleOf(model.forecaster, predictions, strategy));
+    checkFiniteForecasts(predictions);
+    return shape({ model, fields, predictions, seconds: (performance.now() - started) / 1000 });
+  });
 }
