@@ -150,3 +150,23 @@ export async function rejected(promise: Promise<unknown>): Promise<unknown> {
 export function tempDir(prefix = 'twiga-forecaster-test-'): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));
 }
+
+/** One row of {@link hourlyDemand}. */
+export type HourlyDemandRow = { time: string; load: number; temp: number };
+
+/**
+ * Hourly synthetic demand with a daily cycle and a known-ahead temperature, deterministic: the small data
+ * the serve and tracking tests train on.
+ */
+export function hourlyDemand(rows: number, start = Date.UTC(2024, 0, 1)): HourlyDemandRow[] {
+  const out: HourlyDemandRow[] = [];
+  for (let i = 0; i < rows; i++) {
+    const temp = 20 + 5 * Math.sin((2 * Math.PI * i) / 24 + 1);
+    out.push({
+      time: new Date(start + i * 3_600_000).toISOString(),
+      load: 100 + 10 * Math.sin((2 * Math.PI * i) / 24) + 0.5 * temp + ((i * 7919) % 13) / 13,
+      temp,
+    });
+  }
+  return out;
+}

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { loadSettings, type SettingsInput, type TwigaSettings } from '@twiga/core';
 import { CheckpointStore, fromRecords, TwigaForecaster, type VersionMeta } from '@twiga/forecaster';
 import { afterAll, beforeAll } from 'vitest';
+import { hourlyDemand } from '../../forecaster/src/test-utils.js';
 import { createApp, type TwigaApp } from '../src/index.js';
 
 /** Hourly synthetic demand with a daily cycle and a known-ahead temperature, deterministic. */
@@ -11,16 +12,7 @@ export function syntheticRecords(
   rows: number,
   start = Date.UTC(2024, 0, 1),
 ): Record<string, string | number | null>[] {
-  const out: Record<string, string | number | null>[] = [];
-  for (let i = 0; i < rows; i++) {
-    const temp = 20 + 5 * Math.sin((2 * Math.PI * i) / 24 + 1);
-    out.push({
-      time: new Date(start + i * 3_600_000).toISOString(),
-      load: 100 + 10 * Math.sin((2 * Math.PI * i) / 24) + 0.5 * temp + ((i * 7919) % 13) / 13,
-      temp,
-    });
-  }
-  return out;
+  return hourlyDemand(rows, start);
 }
 
 /** The small pipeline the server tests train: 24 h lookback, 6 h horizon, temperature known ahead. */

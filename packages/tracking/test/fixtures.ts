@@ -11,22 +11,14 @@ import {
   TwigaForecaster,
   type VersionMeta,
 } from '@twiga/forecaster';
+import { hourlyDemand } from '../../forecaster/src/test-utils.js';
 
 /** Hourly synthetic demand with a daily cycle and a known-ahead temperature, deterministic. */
 export function syntheticRecords(
   rows: number,
   start = Date.UTC(2024, 0, 1),
 ): Record<string, string | number>[] {
-  const out: Record<string, string | number>[] = [];
-  for (let i = 0; i < rows; i++) {
-    const temp = 20 + 5 * Math.sin((2 * Math.PI * i) / 24 + 1);
-    out.push({
-      time: new Date(start + i * 3_600_000).toISOString(),
-      load: 100 + 10 * Math.sin((2 * Math.PI * i) / 24) + 0.5 * temp + ((i * 7919) % 13) / 13,
-      temp,
-    });
-  }
-  return out;
+  return hourlyDemand(rows, start);
 }
 
 /** A small pipeline: 24 h lookback, 6 h horizon, a daily lag, temperature known ahead. */
