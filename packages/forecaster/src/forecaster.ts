@@ -379,6 +379,11 @@ export class TwigaForecaster {
     return { ...report, intervals: { alpha, models: intervals } };
   }
 
+  /** Be told of every ONNX Runtime call of this forecaster: rows scored and `run` calls joined (metrics). */
+  observeOnnx(observer: ((rows: number, calls: number) => void) | undefined): void {
+    this.require().scorer.observe(observer);
+  }
+
   /** Release ONNX Runtime resources. */
   async close(): Promise<void> {
     await this.fitted?.scorer.release();

@@ -14,7 +14,8 @@ const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0
 /**
  * Prometheus metrics at `GET /metrics` (prom-client, one registry per app so apps in one process do not
  * share counters): requests and latency per route and status, predictions per model, the served model's
- * version and load time, reloads and reload failures, and Node's default metrics (event-loop lag included).
+ * version and load time, reloads and reload failures, ONNX Runtime runs (calls joined per run, rows), and
+ * Node's default metrics (event-loop lag included).
  */
 const metrics: FastifyPluginAsync<MetricsOptions> = async (app, { loader }) => {
   const registry = new Registry();
@@ -58,6 +59,21 @@ const metrics: FastifyPluginAsync<MetricsOptions> = async (app, { loader }) => {
     help: 'Reloads that failed (the old model kept serving), by error code',
     labelNames: ['code'] as const,
     registers: [registry],
+  });
+  const batches = new Histogram({
+    name: 'twiga_onnx_batch_calls',
+    help: 'Forecast calls answered by one ONNX Runtime run (micro-batching joins concurrent requests)',
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128],
+    registers: [registry],
+  });
+  const onnxRows = new Counter({
+    name: 'twiga_onnx_rows_total',
+    help: 'Feature rows scored by ONNX Runtime',
+    registers: [registry],
+  });
+  loader.observeOnnx((rows, calls) => {
+    batches.observe(calls);
+    onnxRows.inc(rows);
   });
   const unsubscribe = loader.subscribe((event) => {
     if (event.type === 'loaded') {

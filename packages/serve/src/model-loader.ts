@@ -90,6 +90,7 @@ export class ModelLoader {
   private readonly modelUri: ModelUri | undefined;
   private mlflow: { client: MlflowClient; cacheDir: string } | undefined;
   private readonly listeners = new Set<(event: LoaderEvent) => void>();
+  private onnxObserver: ((rows: number, calls: number) => void) | undefined;
 
   constructor(private readonly options: ModelLoaderOptions) {
     // A bad models:/ URI is a configuration error: it fails here, at start, not on the first request.
@@ -139,6 +140,12 @@ export class ModelLoader {
   subscribe(listener: (event: LoaderEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Be told of every ONNX Runtime call of the served model, and of every model loaded later (metrics). */
+  observeOnnx(observer: (rows: number, calls: number) => void): void {
+    this.onnxObserver = observer;
+    this.slot?.model.forecaster.observeOnnx(observer);
   }
 
   private emit(event: LoaderEvent): void {
@@ -191,6 +198,7 @@ export class ModelLoader {
     const started = performance.now();
     const { checkpoint, registry } = await this.loadCheckpoint();
     const { forecaster, meta, fromFallback, extras } = checkpoint;
+    forecaster.observeOnnx(this.onnxObserver);
     if (fromFallback)
       this.options.logger?.warn(
         { version: meta.version },

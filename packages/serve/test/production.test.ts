@@ -68,6 +68,19 @@ describe('OpenAPI, docs and metrics', () => {
     expect(res.body).toMatch(/twiga_model_version 1/);
     expect(res.body).toMatch(/twiga_model_load_seconds \d/);
     expect(res.body).toMatch(/nodejs_eventloop_lag_seconds/);
+    // One ONNX Runtime run answered the one valid /predict; then eight at once share fewer runs.
+    expect(res.body).toMatch(/twiga_onnx_batch_calls_sum 1\n/);
+    await Promise.all(
+      Array.from({ length: 8 }, () =>
+        app.inject({ method: 'POST', url: '/predict', headers, payload: predictBody() }),
+      ),
+    );
+    const batched = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(batched).toMatch(/twiga_onnx_batch_calls_sum 9\n/);
+    const runs = Number(/twiga_onnx_batch_calls_count (\d+)/.exec(batched)?.[1]);
+    expect(runs).toBeGreaterThanOrEqual(2);
+    expect(runs).toBeLessThanOrEqual(9);
+    expect(batched).toMatch(/twiga_onnx_rows_total 9\n/);
     // A failed reload is counted by code; the model version stays.
     await writeFile(join(env.dir, 'v0001', 'model.onnx'), 'x');
     await app.inject({ method: 'POST', url: '/reload', headers });

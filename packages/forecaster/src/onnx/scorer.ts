@@ -53,6 +53,7 @@ export class OnnxScorer {
   readonly #coalesce: boolean;
   #queue: { nFeatures: number; calls: QueuedCall[]; rows: number } | undefined;
   #ortCalls = 0;
+  #observer: ((rows: number, calls: number) => void) | undefined;
 
   private constructor(session: ort.InferenceSession, inputName: string, coalesce: boolean) {
     this.#session = session;
@@ -121,7 +122,7 @@ export class OnnxScorer {
     const { calls, rows, nFeatures } = queue;
     if (calls.length === 1) {
       const only = calls[0]!;
-      this.#runNow(only.features, only.nRows, nFeatures).then(only.resolve, only.reject);
+      this.#runNow(only.features, only.nRows, nFeatures, 1).then(only.resolve, only.reject);
       return;
     }
     const features = new Float32Array(rows * nFeatures);
@@ -130,7 +131,7 @@ export class OnnxScorer {
       features.set(c.features, offset);
       offset += c.features.length;
     }
-    this.#runNow(features, rows, nFeatures).then(
+    this.#runNow(features, rows, nFeatures, calls.length).then(
       (out) => {
         const ragged = Object.entries(out).find(([, data]) => data.length % rows !== 0);
         if (ragged) {
@@ -159,9 +160,11 @@ export class OnnxScorer {
     features: Float32Array,
     nRows: number,
     nFeatures: number,
+    calls = 1,
   ): Promise<Record<string, Float32Array>> {
     if (this.#released) throw new ModelInvalidError('the ONNX session has been released');
     this.#ortCalls++;
+    this.#observer?.(nRows, calls);
     let results: ort.InferenceSession.ReturnType;
     try {
       const input = new ort.Tensor('float32', features, [nRows, nFeatures]);
@@ -180,6 +183,11 @@ export class OnnxScorer {
       out[name] = data;
     }
     return out;
+  }
+
+  /** Be told of every ONNX Runtime call: its rows and how many `run` calls it answers (metrics). */
+  observe(observer: ((rows: number, calls: number) => void) | undefined): void {
+    this.#observer = observer;
   }
 
   /** ONNX Runtime calls made so far (fewer than `run` calls when micro-batching joined some). */
