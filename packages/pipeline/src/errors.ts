@@ -6,7 +6,9 @@ export type PipelineErrorCode =
   | 'PIPELINE_RELOAD_FAILED'
   | 'PIPELINE_NO_REFERENCE'
   | 'PIPELINE_SCHEDULE_INVALID'
-  | 'PIPELINE_JOB_CRASHED';
+  | 'PIPELINE_JOB_CRASHED'
+  /** A job thread's error without a code of its own, forwarded (`ForwardedError`). */
+  | 'PIPELINE_JOB_FAILED';
 
 /** A task attempt ran longer than its `timeoutMs` (its AbortSignal fired). */
 export class PipelineTaskTimeoutError extends TwigaError {
