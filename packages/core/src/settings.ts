@@ -95,6 +95,17 @@ export const SettingsSchema = z.object({
     .int('a positive integer of bytes')
     .positive('a positive integer of bytes')
     .default(262_144),
+  /**
+   * ONNX Runtime threads per served model. With a spare core, 2 score one row of the default GBDT 1.56×
+   * faster (518 → 332 µs); batches gain nothing, and on 2 cores shared with the load generator /predict
+   * gained nothing (bench/README.md). @default 1
+   */
+  TWIGA_SERVE_ONNX_THREADS: z.coerce
+    .number({ error: 'an integer from 1 to 64' })
+    .int('an integer from 1 to 64')
+    .min(1, 'an integer from 1 to 64')
+    .max(64, 'an integer from 1 to 64')
+    .default(1),
   /** MLflow tracking server; unset = the local on-disk store. */
   TWIGA_MLFLOW_TRACKING_URI: url('an http(s) URL of an MLflow server'),
   /** MLflow experiment name. @default twiga */

@@ -90,14 +90,21 @@ export class TwigaForecaster {
   }
 
   /** Rebuild a fitted forecaster from checkpoint contents (validated data + ONNX bytes). */
-  static async fromState(pipeline: unknown, onnx: Uint8Array): Promise<TwigaForecaster> {
+  static async fromState(
+    pipeline: unknown,
+    onnx: Uint8Array,
+    options: { onnxThreads?: number } = {},
+  ): Promise<TwigaForecaster> {
     const parsed = PipelineStateSchema.safeParse(pipeline);
     if (!parsed.success)
       throw new ConfigInvalidError('pipeline.json does not match its schema', zodIssues(parsed.error));
     const state = parsed.data;
     const forecaster = new TwigaForecaster(state.config, state.models, state.cqr);
     const ctx = forecaster.context(state.scalers);
-    const scorer = await OnnxScorer.fromBytes(onnx);
+    const scorer = await OnnxScorer.fromBytes(
+      onnx,
+      options.onnxThreads === undefined ? {} : { threads: options.onnxThreads },
+    );
     forecaster.fitted = { state, ctx, scorer, onnx };
     return forecaster;
   }

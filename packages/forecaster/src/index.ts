@@ -2,7 +2,12 @@ export type { BacktestFold, BacktestFoldsInput, BacktestResult, BacktestSummary 
 export { BacktestFoldsSchema, backtest } from './backtest.js';
 export type { CheckpointManifest, VersionMeta } from './checkpoint/manifest.js';
 export { CHECKPOINT_FILES, MANIFEST_FILE, ManifestSchema, VersionMetaSchema } from './checkpoint/manifest.js';
-export type { CheckpointStoreOptions, LoadedCheckpoint, SaveOptions } from './checkpoint/store.js';
+export type {
+  CheckpointStoreOptions,
+  LoadedCheckpoint,
+  LoadOptions,
+  SaveOptions,
+} from './checkpoint/store.js';
 export { CheckpointStore } from './checkpoint/store.js';
 export type { CalendarFeature, DataPipelineConfig, DataPipelineConfigInput } from './config.js';
 export {

@@ -57,6 +57,7 @@ export async function createApp(options: CreateAppOptions): Promise<TwigaApp> {
       logger,
       settings,
       workers: settings.TWIGA_SERVE_WORKERS,
+      onnxThreads: settings.TWIGA_SERVE_ONNX_THREADS,
     });
   const keys = new KeyRing({ keys: settings.TWIGA_SERVE_API_KEY, file: settings.TWIGA_SERVE_API_KEY_FILE });
   const app = Fastify({

@@ -52,6 +52,8 @@ export interface ModelLoaderOptions {
   /** Download cache for `models:/` sources. @default `TWIGA_MLFLOW_MODEL_CACHE_DIR`, else `<tmpdir>/twiga-model-cache` */
   modelCacheDir?: string;
   logger?: Logger;
+  /** ONNX Runtime intra-op threads of each loaded model (`TWIGA_SERVE_ONNX_THREADS`). @default 1 */
+  onnxThreads?: number;
   /** Worker threads started beside each loaded model for large requests (`TWIGA_SERVE_WORKERS`). @default 0 */
   workers?: number;
   /** Told of every load and failed reload, e.g. to update Prometheus metrics. */
@@ -251,13 +253,15 @@ export class ModelLoader {
     checkpoint: LoadedCheckpoint;
     registry?: ServedModel['registry'];
   }> {
-    if (this.store) return { checkpoint: await this.store.load() };
+    const loadOptions =
+      this.options.onnxThreads === undefined ? {} : { onnxThreads: this.options.onnxThreads };
+    if (this.store) return { checkpoint: await this.store.load(loadOptions) };
     const uri = this.modelUri!;
     const { client, cacheDir } = this.registryClient();
     let fetched = await fetchModelVersion(client, uri, { cacheDir });
     let checkpoint: LoadedCheckpoint;
     try {
-      checkpoint = await new CheckpointStore(fetched.dir).load();
+      checkpoint = await new CheckpointStore(fetched.dir).load(loadOptions);
     } catch (err) {
       // A cached copy that fails its checksums (disk trouble, a killed copy) is downloaded once more.
       if (!(err instanceof CheckpointCorruptError) || fetched.downloaded) throw err;
@@ -266,7 +270,7 @@ export class ModelLoader {
         'cached model version is corrupt: downloading it again',
       );
       fetched = await fetchModelVersion(client, uri, { cacheDir, refresh: true });
-      checkpoint = await new CheckpointStore(fetched.dir).load();
+      checkpoint = await new CheckpointStore(fetched.dir).load(loadOptions);
     }
     const registry = {
       name: fetched.name,

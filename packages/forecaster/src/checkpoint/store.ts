@@ -43,6 +43,12 @@ export interface LoadedCheckpoint {
   fromFallback: boolean;
 }
 
+/** Options of {@link CheckpointStore.load}. */
+export interface LoadOptions {
+  /** ONNX Runtime intra-op threads of the loaded model. @default 1 */
+  onnxThreads?: number;
+}
+
 /**
  * Versioned checkpoints in one directory: `vNNNN/` per save (model.onnx, pipeline.json, checkpoint.json)
  * and `_checkpoint_manifest.json` naming the current one. Writes are atomic; a version number is claimed
@@ -108,12 +114,12 @@ export class CheckpointStore {
   }
 
   /** Load the current version (manifest, or the newest version by mtime when there is none), verifying checksums. */
-  async load(): Promise<LoadedCheckpoint> {
+  async load(options: LoadOptions = {}): Promise<LoadedCheckpoint> {
     const manifest = await this.readManifest();
-    if (manifest) return { ...(await this.loadVersion(manifest)), fromFallback: false };
+    if (manifest) return { ...(await this.loadVersion(manifest, options)), fromFallback: false };
     const newest = await this.newestByMtime();
     if (!newest) throw new CheckpointNotFoundError(this.dir);
-    return { ...(await this.loadVersion(newest)), fromFallback: true };
+    return { ...(await this.loadVersion(newest, options)), fromFallback: true };
   }
 
   /** The manifest, or undefined when there is none; `CHECKPOINT_CORRUPT` when it does not parse. */
@@ -151,6 +157,7 @@ export class CheckpointStore {
 
   private async loadVersion(
     meta: VersionMeta,
+    options: LoadOptions,
   ): Promise<{ forecaster: TwigaForecaster; meta: VersionMeta; extras: Record<string, Uint8Array> }> {
     const data = await this.verify(meta);
     const extras: Record<string, Uint8Array> = {};
@@ -165,7 +172,8 @@ export class CheckpointStore {
       throw new CheckpointCorruptError(pipelinePath, 'is not valid JSON', err);
     }
     try {
-      return { forecaster: await TwigaForecaster.fromState(pipeline, data['model.onnx']!), meta, extras };
+      const forecaster = await TwigaForecaster.fromState(pipeline, data['model.onnx']!, options);
+      return { forecaster, meta, extras };
     } catch (err) {
       throw new CheckpointCorruptError(join(this.dir, meta.checkpoint_file), 'cannot be loaded', err);
     }

@@ -61,3 +61,22 @@ describe('OnnxScorer micro-batching', () => {
     for (const c of calls) await expect(c).rejects.toMatchObject({ code: 'MODEL_INVALID' });
   });
 });
+
+describe('OnnxScorer threads', () => {
+  it('scores the same with two intra-op threads as with one', async () => {
+    const bytes = buildLinearModel({
+      nFeatures: P,
+      outputs: [{ name: 'a', weights: rows(K, 5).subarray(0, P * K), bias: new Float32Array(K) }],
+      docString: 'threads test',
+    });
+    const two = await OnnxScorer.fromBytes(bytes, { threads: 2 });
+    const one = await OnnxScorer.fromBytes(bytes, { threads: 1 });
+    try {
+      const x = rows(64, 3);
+      const [a, b] = [await two.run(x, 64, P), await one.run(x, 64, P)];
+      for (let j = 0; j < a.a!.length; j++) expect(a.a![j]).toBeCloseTo(b.a![j]!, 5);
+    } finally {
+      await Promise.all([two.release(), one.release()]);
+    }
+  });
+});
