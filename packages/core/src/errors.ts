@@ -57,6 +57,8 @@ export interface SerializedError {
   message: string;
   code?: string;
   details?: Record<string, unknown>;
+  /** Where it was thrown, in the thread it was thrown in (for logs, never for clients). */
+  stack?: string;
 }
 
 /** Turn any thrown value into a {@link SerializedError} (structured-clone safe). */
@@ -70,6 +72,7 @@ export function serializeError(err: unknown): SerializedError {
     ...(details !== null && typeof details === 'object'
       ? { details: JSON.parse(JSON.stringify(details)) as Record<string, unknown> }
       : {}),
+    ...(e.stack === undefined ? {} : { stack: e.stack }),
   };
 }
 

@@ -40,6 +40,7 @@ export {
   PROFILE_FORMAT,
   parseReferenceProfile,
   profileKinds,
+  REFERENCE_PROFILE_FILE,
   ReferenceProfileSchema,
   serializeReferenceProfile,
 } from './profile.js';

@@ -193,6 +193,9 @@ export function parseReferenceProfile(input: string | Uint8Array | unknown): Ref
   return parsed.data;
 }
 
+/** File name of the reference profile saved with every checkpoint (read by drift checks and the server). */
+export const REFERENCE_PROFILE_FILE = 'reference_profile.json';
+
 /** Serialise a profile to UTF-8 JSON bytes, e.g. for `CheckpointStore.save(f, { extras })`. */
 export function serializeReferenceProfile(profile: ReferenceProfile): Uint8Array {
   return Buffer.from(JSON.stringify(profile));

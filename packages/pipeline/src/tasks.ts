@@ -17,6 +17,7 @@ import {
   type DriftOptions,
   type DriftSummary,
   ForecastMonitor,
+  REFERENCE_PROFILE_FILE,
   serializeReferenceProfile,
 } from '@twiga/monitor';
 import type { LoggedModel, TrackedRun, UploadProgress } from '@twiga/tracking';
@@ -26,8 +27,8 @@ import { task } from './task.js';
 /** Metrics per model: `{ model: { metric: value } }` (point metrics plus 90 % interval columns). */
 export type ModelMetrics = Record<string, Record<string, number>>;
 
-/** File name of the reference profile saved with every checkpoint (read by drift checks). */
-export const REFERENCE_PROFILE_FILE = 'reference_profile.json';
+/** File name of the reference profile saved with every checkpoint (defined by @twiga/monitor). */
+export { REFERENCE_PROFILE_FILE };
 
 /** Input of {@link loadData}: a CSV path, or a frame already in memory (tests, callers with their own I/O). */
 export type LoadDataInput = { path: string; spec: ColumnSpec } | { frame: Frame };

@@ -58,7 +58,6 @@ export class OnnxScorer {
   #released = false;
   readonly #coalesce: boolean;
   #queue: { nFeatures: number; calls: QueuedCall[]; rows: number } | undefined;
-  #ortCalls = 0;
   #observer: ((rows: number, calls: number) => void) | undefined;
 
   private constructor(session: ort.InferenceSession, inputName: string, coalesce: boolean) {
@@ -179,7 +178,6 @@ export class OnnxScorer {
     calls = 1,
   ): Promise<Record<string, Float32Array>> {
     if (this.#released) throw new ModelInvalidError('the ONNX session has been released');
-    this.#ortCalls++;
     this.#observer?.(nRows, calls);
     let results: ort.InferenceSession.ReturnType;
     try {
@@ -204,11 +202,6 @@ export class OnnxScorer {
   /** Be told of every ONNX Runtime call: its rows and how many `run` calls it answers (metrics). */
   observe(observer: ((rows: number, calls: number) => void) | undefined): void {
     this.#observer = observer;
-  }
-
-  /** ONNX Runtime calls made so far (fewer than `run` calls when micro-batching joined some). */
-  get ortCalls(): number {
-    return this.#ortCalls;
   }
 
   /** Frees the native session; later `run` calls throw. Safe to call more than once. */

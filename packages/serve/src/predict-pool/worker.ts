@@ -15,8 +15,8 @@ port.on('message', async (job: PoolJob) => {
   let message: PoolMessage;
   let transfer: ArrayBuffer[] = [];
   try {
-    const body = parseForecastBody(job.route, job.text);
-    const { fields, predictions } = await forecastValidated(forecaster, job.route, body, job.maxRecords);
+    const body = parseForecastBody(job.route, job.text, job.maxRecords);
+    const { fields, predictions } = await forecastValidated(forecaster, job.route, body);
     message = { type: 'done', id: job.id, fields, predictions };
     transfer = buffersOf(predictions);
   } catch (err) {

@@ -52,10 +52,8 @@ export async function forecastValidated<R extends ForecastRoute>(
   forecaster: TwigaForecaster,
   route: R,
   body: ForecastBody<R>,
-  maxRecords: number,
 ): Promise<Forecasts<R>> {
   const { records, ...fields } = body;
-  checkRecordCount(records.length, maxRecords);
   const frame = fromRecords(records, forecaster.columnSpec());
   const prepareTestData = body.prepare_test_data;
   const predictions =
@@ -80,7 +78,7 @@ export async function forecastBody<R extends ForecastRoute>(
   body: ForecastBody<R> | RawJsonBody,
   maxRecords: number,
 ): Promise<Forecasts<R>> {
-  if (!(body instanceof RawJsonBody)) return forecastValidated(model.forecaster, route, body, maxRecords);
+  if (!(body instanceof RawJsonBody)) return forecastValidated(model.forecaster, route, body);
   if (model.pool) {
     try {
       return (await model.pool.run({ route, text: body.text, maxRecords })) as Forecasts<R>;
@@ -88,7 +86,7 @@ export async function forecastBody<R extends ForecastRoute>(
       if (!(err instanceof PoolUnavailableError)) throw err;
     }
   }
-  return forecastValidated(model.forecaster, route, parseForecastBody(route, body.text), maxRecords);
+  return forecastValidated(model.forecaster, route, parseForecastBody(route, body.text, maxRecords));
 }
 
 /** What {@link forecastRequest} hands a route to shape its answer. */

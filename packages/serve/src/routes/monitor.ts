@@ -9,6 +9,7 @@ import {
   MonitorResponseSchema,
   type MonitorTable,
   profileKinds,
+  REFERENCE_PROFILE_FILE,
   readTableCsv,
   tableFromRecords,
 } from '@twiga/monitor';
@@ -54,12 +55,6 @@ function checkFiniteSummary(summary: unknown, what: string): void {
       `the ${what} is not finite at ${path.slice(1)}: the values are too large in magnitude`,
     );
 }
-
-/** The checkpoint extra holding the reference profile saved at training time. */
-export const REFERENCE_PROFILE_FILE = 'reference_profile.json';
-
-export type { DriftRequest, PerformanceRequest } from './monitor-schemas.js';
-export { DriftRequestSchema, PerformanceRequestSchema } from './monitor-schemas.js';
 
 /** Options of {@link monitorRoute}. */
 export interface MonitorRouteOptions {

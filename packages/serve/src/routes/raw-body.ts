@@ -14,6 +14,7 @@ import {
   type IntervalRequest,
   IntervalRequestSchema,
 } from '../schemas.js';
+import { checkRecordCount } from './shape.js';
 
 /** Which forecast route a body belongs to. */
 export type ForecastRoute = 'predict' | 'interval';
@@ -43,8 +44,15 @@ export function acceptRawForecastBodies(api: FastifyInstance, minBytes: number):
   });
 }
 
-/** Parse and validate a forecast body, as Fastify and the route schema would. */
-export function parseForecastBody<R extends ForecastRoute>(route: R, text: string): ForecastBody<R> {
+/**
+ * Parse and validate a forecast body, as Fastify, the route schema and the record cap
+ * (`TWIGA_SERVE_MAX_RECORDS`, 413) would for a parsed one.
+ */
+export function parseForecastBody<R extends ForecastRoute>(
+  route: R,
+  text: string,
+  maxRecords: number,
+): ForecastBody<R> {
   let json: unknown;
   try {
     json = JSON.parse(text, refusePoison);
@@ -55,7 +63,10 @@ export function parseForecastBody<R extends ForecastRoute>(route: R, text: strin
   }
   const schema = route === 'predict' ? ForecastRequestSchema : IntervalRequestSchema;
   const parsed = schema.safeParse(json);
-  if (parsed.success) return parsed.data as ForecastBody<R>;
+  if (parsed.success) {
+    checkRecordCount(parsed.data.records.length, maxRecords);
+    return parsed.data as ForecastBody<R>;
+  }
   const issues = parsed.error.issues.map((i) => ({
     path: ['body', ...i.path.map(String)].join('.'),
     message: i.message,

@@ -3,6 +3,7 @@
  * the data once, through SharedArrayBuffers in `workerData`; messages only carry small requests and the
  * fitted ensembles.
  */
+import type { SerializedError } from '@twiga/core';
 import { ConfigInvalidError, ModelInvalidError } from '../../errors.js';
 import type { BinMapper } from './binning.js';
 import type { GbdtParams } from './params.js';
@@ -38,15 +39,7 @@ export type PoolRequest =
 export type PoolResponse =
   | { readonly type: 'bounds'; readonly from: number; readonly bounds: Float32Array[] }
   | { readonly type: 'trained'; readonly target: number; readonly ensemble: GbdtEnsemble }
-  | { readonly type: 'error'; readonly error: ErrorPayload };
-
-/** An error as it crosses the thread boundary (class instances do not survive structured cloning). */
-export interface ErrorPayload {
-  readonly code: string | undefined;
-  readonly message: string;
-  readonly stack: string | undefined;
-  readonly issues: { path: string; message: string }[] | undefined;
-}
+  | { readonly type: 'error'; readonly error: SerializedError };
 
 /** Column `j` of a row-major [n, k] matrix, as its own array. */
 export function columnOf(matrix: Float64Array, n: number, k: number, j: number): Float64Array {
@@ -66,23 +59,16 @@ export function ensembleBuffers(ensemble: GbdtEnsemble): ArrayBuffer[] {
   return [...out];
 }
 
-/** Flattens any thrown value for postMessage. */
-export function errorPayload(err: unknown): ErrorPayload {
-  const e = err instanceof Error ? err : new Error(String(err));
-  const code = (e as { code?: unknown }).code;
-  const issues = (e as { issues?: unknown }).issues;
-  return {
-    code: typeof code === 'string' ? code : undefined,
-    message: e.message,
-    stack: e.stack,
-    issues: Array.isArray(issues) ? (issues as ErrorPayload['issues']) : undefined,
-  };
-}
-
 /** Rebuilds a worker's error: CONFIG_INVALID stays itself, anything else is a failed training run. */
-export function errorFromPayload(payload: ErrorPayload): ConfigInvalidError | ModelInvalidError {
+export function errorFromPayload(payload: SerializedError): ConfigInvalidError | ModelInvalidError {
   const cause = Object.assign(new Error(payload.message), { stack: payload.stack, code: payload.code });
-  if (payload.code === 'CONFIG_INVALID')
-    return new ConfigInvalidError(payload.message, payload.issues ?? [], cause);
+  if (payload.code === 'CONFIG_INVALID') {
+    const issues = payload.details?.issues;
+    return new ConfigInvalidError(
+      payload.message,
+      Array.isArray(issues) ? (issues as ConfigInvalidError['issues']) : [],
+      cause,
+    );
+  }
   return new ModelInvalidError(`gbdt training failed in a worker thread: ${payload.message}`, cause);
 }

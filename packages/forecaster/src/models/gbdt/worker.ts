@@ -4,10 +4,11 @@
  * fitted ensembles go back with their buffers transferred.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { serializeError } from '@twiga/core';
 import { binFeatureRange, binStride, fitFeatureBounds } from './binning.js';
 import { GbdtTrainer } from './booster.js';
 import type { PoolRequest, PoolResponse, WorkerInit } from './pool-protocol.js';
-import { columnOf, ensembleBuffers, errorPayload } from './pool-protocol.js';
+import { columnOf, ensembleBuffers } from './pool-protocol.js';
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
@@ -55,6 +56,6 @@ port.on('message', (msg: PoolRequest) => {
   try {
     handle(msg);
   } catch (err) {
-    reply({ type: 'error', error: errorPayload(err) });
+    reply({ type: 'error', error: serializeError(err) });
   }
 });
