@@ -12,6 +12,7 @@ import type { Frame, SeriesData } from './data/frame.js';
 import type { ColumnSpec } from './data/frame-builder.js';
 import { fromRecords } from './data/read-csv.js';
 import { type SeriesMode, toSeries } from './data/series.js';
+import { seededRandom } from './models/gbdt/random.js';
 
 /** One hour in milliseconds. */
 export const HOUR_MS = 3_600_000;
@@ -20,16 +21,7 @@ export const HOUR_MS = 3_600_000;
 export const T0 = Date.UTC(2024, 0, 1);
 
 /** mulberry32: a tiny seedable PRNG returning uniform floats in [0, 1), so test data is reproducible. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng = seededRandom;
 
 /** A standard-normal sampler (Box–Muller) driven by a seeded uniform generator. */
 export function gaussian(rand: () => number): () => number {

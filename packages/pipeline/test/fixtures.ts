@@ -3,6 +3,7 @@
 
 import type { Frame } from '@twiga/forecaster';
 import { fromRecords } from '@twiga/forecaster';
+import { prng } from '../../forecaster/src/test-utils.js';
 import type { FlowConfig } from '../src/index.js';
 
 export const HOUR_MS = 3_600_000;
@@ -21,17 +22,6 @@ export const CONFIG: FlowConfig = {
   models: [{ name: 'seasonal-naive' }, { name: 'linear', params: { alpha: 0.1 } }],
   split: { testFraction: 0.2, validationFraction: 0.1 },
 };
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Records `{ ts, y, x }`: regime `a` is y = 50 + 20x, regime `b` is y = 80 − 20x with x shifted up. */
 export function records(regime: 'a' | 'b', n: number, start = T0, seed = 7): Record<string, unknown>[] {

@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { prng } from '../../forecaster/src/test-utils.js';
 import { isInputRecord, MAX_CELL_LENGTH, RecordSchema, RecordsSchema } from './records.js';
 
 // Deterministic values of every JSON kind, including the edges the check must agree with zod on.
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const CELLS: unknown[] = [
   0,
   -1.5,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ModelInvalidError } from '../errors.js';
+import { prng } from '../test-utils.js';
 import {
   buildLinearModel,
   decodeModel,
@@ -18,18 +19,6 @@ import {
 } from './build-graph.js';
 import { AttributeType, DataType } from './onnx-proto.js';
 import { OnnxScorer } from './scorer.js';
-
-// mulberry32: tiny, seedable, good enough for test data; Math.random would make failures unreproducible.
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function uniform(rand: () => number, n: number, scale = 1): Float32Array {
   const out = new Float32Array(n);
