@@ -1,33 +1,8 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const run = promisify(execFile);
-const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-// tsx's loader by absolute URL, so it resolves whatever the working directory is.
-const TSX = new URL('../../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
-
-/** Run the CLI from source (tsx, workspace packages resolved to their sources). */
-async function twiga(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      ['--import', TSX, '--conditions', 'source', CLI, ...args],
-      {
-        cwd,
-        env: { ...process.env, TWIGA_LOG_LEVEL: 'silent' },
-      },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+import { twiga } from './cli-process.js';
 
 /** A small hourly CSV with a daily cycle. */
 function csv(rows: number): string {

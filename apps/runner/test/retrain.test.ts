@@ -1,29 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONFIG, HOUR_MS, records, T0 } from '../../../packages/pipeline/test/fixtures.js';
-
-const run = promisify(execFile);
-const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-const TSX = new URL('../../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
-
-async function twiga(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      ['--import', TSX, '--conditions', 'source', CLI, ...args],
-      { cwd, env: { ...process.env, TWIGA_LOG_LEVEL: 'silent' } },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+import { twiga } from './cli-process.js';
 
 function csv(rows: Record<string, unknown>[]): string {
   return `ts,y,x\n${rows.map((r) => `${r.ts},${r.y},${r.x}`).join('\n')}\n`;

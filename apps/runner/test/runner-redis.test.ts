@@ -4,7 +4,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CheckpointStore } from '@twiga/forecaster';
 import { listFlowRecords } from '@twiga/pipeline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,9 +14,8 @@ import {
   redisRequired,
   startRedis,
 } from '../../../packages/pipeline/test/redis-harness.js';
+import { cliArgs } from './cli-process.js';
 
-const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-const TSX = new URL('../../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
 const title = redisAvailable
   ? 'twiga runner on BullMQ'
   : 'twiga runner on BullMQ (SKIPPED: redis-server missing; run `bash scripts/ci/redis.sh`)';
@@ -45,15 +43,11 @@ describe.skipIf(!redisAvailable && !redisRequired)(title, () => {
   });
 
   it('trains each due run on a worker thread, records it, and exits 0 on SIGTERM', async () => {
-    const child: ChildProcess = spawn(
-      process.execPath,
-      ['--import', TSX, '--conditions', 'source', CLI, 'runner', '--config', 'schedules.yaml'],
-      {
-        cwd: dir,
-        env: { ...process.env, TWIGA_REDIS_URL: redis.url, TWIGA_LOG_LEVEL: 'info' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child: ChildProcess = spawn(process.execPath, cliArgs(['runner', '--config', 'schedules.yaml']), {
+      cwd: dir,
+      env: { ...process.env, TWIGA_REDIS_URL: redis.url, TWIGA_LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const out: string[] = [];
     child.stdout!.on('data', (c: Buffer) => out.push(c.toString()));
     child.stderr!.on('data', (c: Buffer) => out.push(c.toString()));

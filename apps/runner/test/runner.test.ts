@@ -3,7 +3,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { createLogger } from '@twiga/core';
 import { CheckpointStore } from '@twiga/forecaster';
 import { listFlowRecords, type ScheduleEntry } from '@twiga/pipeline';
@@ -11,9 +10,7 @@ import { TwigaTracker } from '@twiga/tracking';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CONFIG, records } from '../../../packages/pipeline/test/fixtures.js';
 import { loadSchedules, scheduleEntries, startRunner, threadJobRunner } from '../src/commands/runner.js';
-
-const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-const TSX = new URL('../../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
+import { cliArgs } from './cli-process.js';
 
 async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -135,7 +132,7 @@ describe('twiga runner', () => {
     );
     const child: ChildProcess = spawn(
       process.execPath,
-      ['--import', TSX, '--conditions', 'source', CLI, 'runner', '--config', 'cli-schedules.yaml'],
+      cliArgs(['runner', '--config', 'cli-schedules.yaml']),
       { cwd: dir, env: { ...process.env, TWIGA_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const out: string[] = [];

@@ -1,9 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { CheckpointStore, fromRecords, TwigaForecaster } from '@twiga/forecaster';
 import { MlflowClient, TwigaTracker } from '@twiga/tracking';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,31 +9,12 @@ import {
   SKIP_MLFLOW,
   startMlflowServer,
 } from '../../../packages/tracking/test/mlflow-server.js';
+import { twiga } from './cli-process.js';
 
-const run = promisify(execFile);
-const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-const TSX = new URL('../../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
-
-/** Run the CLI from source with no MLflow variables but those given. */
-async function twiga(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Run the CLI (in the temp dir) with no MLflow variables but those given. */
+function twigaRuns(args: string[], env: Record<string, string> = {}) {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/MLFLOW/.test(k)));
-  try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      ['--import', TSX, '--conditions', 'source', CLI, ...args],
-      {
-        cwd: tmpdir(),
-        env: { ...base, TWIGA_LOG_LEVEL: 'silent', ...env },
-      },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+  return twiga(args, tmpdir(), { ...base, ...env });
 }
 
 describe('twiga runs', () => {
@@ -71,7 +49,7 @@ describe('twiga runs', () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it('list and show read the local store; unknown ids and a missing server are exit 2 with a code', async () => {
-    const listed = await twiga(['runs', 'list', '--dir', join(dir, 'store'), '--json']);
+    const listed = await twigaRuns(['runs', 'list', '--dir', join(dir, 'store'), '--json']);
     expect(listed.code).toBe(0);
     const { runs } = JSON.parse(listed.stdout);
     expect(
@@ -82,7 +60,7 @@ describe('twiga runs', () => {
     ]);
     expect(runs[1].parentRunId).toBe(parentId);
 
-    const shown = await twiga(['runs', 'show', parentId.slice(0, 8), '--dir', join(dir, 'store')]);
+    const shown = await twigaRuns(['runs', 'show', parentId.slice(0, 8), '--dir', join(dir, 'store')]);
     expect(shown.code).toBe(0);
     expect(shown.stdout).toContain(`run ${parentId} (nightly)`);
     expect(shown.stdout).toMatch(/data\.lookbackWindowSize\s+24/);
@@ -90,10 +68,10 @@ describe('twiga runs', () => {
     expect(shown.stdout).toMatch(/model\/v0001\/model\.onnx\s+\d+\s+local/);
     expect(shown.stdout).toMatch(/cli-demand\s+challenger\s+pending/);
 
-    const missing = await twiga(['runs', 'show', 'ffffffff', '--dir', join(dir, 'store')]);
+    const missing = await twigaRuns(['runs', 'show', 'ffffffff', '--dir', join(dir, 'store')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('TRACKING_NOT_FOUND');
-    const noServer = await twiga(['runs', 'sync', '--dir', join(dir, 'store')]);
+    const noServer = await twigaRuns(['runs', 'sync', '--dir', join(dir, 'store')]);
     expect(noServer.code).toBe(2);
     expect(noServer.stderr).toContain('TRACKING_INVALID');
   });
@@ -107,7 +85,7 @@ describe('twiga runs', () => {
 
     it('replays every run, nested and with its model; a second sync changes nothing', async () => {
       const store = join(dir, 'store');
-      const first = await twiga(['runs', 'sync', '--to', server.uri, '--dir', store, '--json']);
+      const first = await twigaRuns(['runs', 'sync', '--to', server.uri, '--dir', store, '--json']);
       expect(first.code, first.stderr).toBe(0);
       const summary = JSON.parse(first.stdout);
       expect(summary).toMatchObject({ synced: 2, alreadySynced: 0, failed: 0 });
@@ -125,12 +103,12 @@ describe('twiga runs', () => {
       const version = await client.registry.getModelVersionByAlias('cli-demand', 'challenger');
       expect(version).toMatchObject({ status: 'READY', run_id: parent.remoteRunId });
 
-      const second = await twiga(['runs', 'sync', '--to', server.uri, '--dir', store, '--json']);
+      const second = await twigaRuns(['runs', 'sync', '--to', server.uri, '--dir', store, '--json']);
       expect(JSON.parse(second.stdout)).toMatchObject({ synced: 0, alreadySynced: 2, failed: 0 });
       const experiment = await client.getExperimentByName('cli-test');
       expect((await client.searchRuns({ experimentIds: [experiment!.experiment_id] })).runs).toHaveLength(2);
       expect(await client.registry.searchModelVersions("name = 'cli-demand'")).toHaveLength(1);
-      const listed = await twiga(['runs', 'list', '--dir', store]);
+      const listed = await twigaRuns(['runs', 'list', '--dir', store]);
       expect(listed.stdout.match(/ synced$/gm)).toHaveLength(2);
     });
   });
