@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSettings, type SettingsInput, type TwigaSettings } from '@twiga/core';
 import { CheckpointStore, fromRecords, TwigaForecaster, type VersionMeta } from '@twiga/forecaster';
+import { buildReferenceProfile, REFERENCE_PROFILE_FILE, serializeReferenceProfile } from '@twiga/monitor';
 import { afterAll, beforeAll } from 'vitest';
 import { hourlyDemand } from '../../forecaster/src/test-utils.js';
 import { createApp, type TwigaApp } from '../src/index.js';
@@ -100,4 +101,20 @@ export function useServedApp(overrides: SettingsInput = {}): {
       return state.env!;
     },
   };
+}
+
+/**
+ * A checkpoint with everything a route can use, so a 5xx can only be a bug: conformal calibration (for
+ * `/predict-interval`) and the reference profile (for `/monitor/drift`).
+ */
+export async function saveFullCheckpoint(dir: string): Promise<void> {
+  const forecaster = TwigaForecaster.create({ data: TEST_CONFIG.data, models: TEST_CONFIG.models });
+  const spec = forecaster.columnSpec();
+  const all = syntheticRecords(400);
+  const train = fromRecords(all.slice(0, 300), spec);
+  await forecaster.fit(train, { validation: fromRecords(all.slice(300 - 29), spec) });
+  await new CheckpointStore(dir).save(forecaster, {
+    extras: { [REFERENCE_PROFILE_FILE]: serializeReferenceProfile(buildReferenceProfile(train)) },
+  });
+  await forecaster.close();
 }

@@ -1,8 +1,6 @@
-import { CheckpointStore, fromRecords, TwigaForecaster } from '@twiga/forecaster';
-import { buildReferenceProfile, serializeReferenceProfile } from '@twiga/monitor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type TwigaApp } from '../src/index.js';
-import { predictBody, syntheticRecords, TEST_CONFIG, tempSettings } from './fixtures.js';
+import { predictBody, saveFullCheckpoint, syntheticRecords, tempSettings } from './fixtures.js';
 
 /**
  * Hostile bodies through the real app (`app.inject`): malformed JSON, numbers JSON.parse turns into
@@ -12,21 +10,6 @@ import { predictBody, syntheticRecords, TEST_CONFIG, tempSettings } from './fixt
 
 const KEY = 'fuzz-bodies-key';
 
-/**
- * A checkpoint with everything a route can use, so a 5xx can only be a bug: conformal calibration (for
- * `/predict-interval`) and the reference profile (for `/monitor/drift`).
- */
-async function saveFullCheckpoint(dir: string): Promise<void> {
-  const forecaster = TwigaForecaster.create({ data: TEST_CONFIG.data, models: TEST_CONFIG.models });
-  const spec = forecaster.columnSpec();
-  const all = syntheticRecords(400);
-  const train = fromRecords(all.slice(0, 300), spec);
-  await forecaster.fit(train, { validation: fromRecords(all.slice(300 - 29), spec) });
-  await new CheckpointStore(dir).save(forecaster, {
-    extras: { 'reference_profile.json': serializeReferenceProfile(buildReferenceProfile(train)) },
-  });
-  await forecaster.close();
-}
 const POST_ROUTES = ['/predict', '/predict-interval', '/monitor/drift', '/monitor/performance'] as const;
 
 /** `[[[...0...]]]`, `depth` arrays deep, as JSON text. */

@@ -3,15 +3,13 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CheckpointStore, fromRecords, TwigaForecaster } from '@twiga/forecaster';
-import { buildReferenceProfile, serializeReferenceProfile } from '@twiga/monitor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type RunningServer,
   serverBuilt,
   startServerProcess,
 } from '../../../apps/server/test/server-process.js';
-import { syntheticRecords, TEST_CONFIG } from './fixtures.js';
+import { saveFullCheckpoint } from './fixtures.js';
 
 /**
  * Schemathesis (PyPI) against the real server process: it reads `/openapi.json`, generates valid and
@@ -38,22 +36,6 @@ if (!installed && !required) {
 }
 if (!serverBuilt && (installed || required)) {
   console.warn('fuzz-schemathesis: skipped, apps/server/dist/main.js is missing: run `pnpm build` first.');
-}
-
-/**
- * A checkpoint with everything a route can use, so a 5xx can only be a bug: conformal calibration (for
- * `/predict-interval`) and the reference profile (for `/monitor/drift`).
- */
-async function saveFullCheckpoint(dir: string): Promise<void> {
-  const forecaster = TwigaForecaster.create({ data: TEST_CONFIG.data, models: TEST_CONFIG.models });
-  const spec = forecaster.columnSpec();
-  const all = syntheticRecords(400);
-  const train = fromRecords(all.slice(0, 300), spec);
-  await forecaster.fit(train, { validation: fromRecords(all.slice(300 - 29), spec) });
-  await new CheckpointStore(dir).save(forecaster, {
-    extras: { 'reference_profile.json': serializeReferenceProfile(buildReferenceProfile(train)) },
-  });
-  await forecaster.close();
 }
 
 interface HarEntry {
