@@ -110,7 +110,7 @@ export interface StartRunnerOptions {
   tracker?: TwigaTracker;
   /**
    * Run each job on its own worker thread (`job-worker.ts`), which builds its tracker and logger from the
-   * environment; `tracker` and `logger` then serve the scheduler only. @default false
+   * environment; `tracker` is then unused and `logger` serves the scheduler only. @default false
    */
   thread?: boolean;
 }
@@ -170,8 +170,15 @@ export function jobRunner(
 export function startRunner(schedules: Schedules, options: StartRunnerOptions = {}): InProcessScheduler {
   const settings = loadSettings();
   const logger = options.logger ?? createLogger(settings, { name: 'twiga-runner' });
-  const tracker = options.tracker ?? TwigaTracker.fromSettings(settings, { logger });
-  const run = options.thread ? threadJobRunner(schedules) : jobRunner(schedules, settings, logger, tracker);
+  // On threads each job builds its own tracker; only an inline runner needs one here.
+  const run = options.thread
+    ? threadJobRunner(schedules)
+    : jobRunner(
+        schedules,
+        settings,
+        logger,
+        options.tracker ?? TwigaTracker.fromSettings(settings, { logger }),
+      );
   const scheduler = new InProcessScheduler({ schedules: scheduleEntries(schedules), run, logger });
   scheduler.start();
   return scheduler;
