@@ -1,7 +1,7 @@
 import { isTwigaError } from '@twiga/core';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { ERROR_STATUS, type ErrorCode } from './errors.js';
+import { ERROR_STATUS, type ErrorCode, RequestInvalidError } from './errors.js';
 import type { ErrorResponse } from './schemas.js';
 
 /** Fastify's own client errors (bad JSON, too large, wrong content type) mapped to our codes. */
@@ -44,16 +44,7 @@ export function toErrorBody(error: unknown): { status: number; body: ErrorRespon
       ),
       message: v.message ?? 'invalid',
     }));
-    return {
-      status: 400,
-      body: {
-        error: {
-          code: 'REQUEST_INVALID',
-          message: `invalid request: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
-          details: { issues },
-        },
-      },
-    };
+    return { status: 400, body: { error: RequestInvalidError.fromIssues(issues).toJSON() } };
   }
   if (isTwigaError(error) && error.code in ERROR_STATUS) {
     const json = error.toJSON();

@@ -91,6 +91,14 @@ export class RequestInvalidError extends TwigaError {
   constructor(message: string, issues: { path: string; message: string }[]) {
     super(message, { details: { issues } });
   }
+
+  /** The schema failures of a request, every field named in the message (`invalid request: path: why; …`). */
+  static fromIssues(issues: { path: string; message: string }[]): RequestInvalidError {
+    return new RequestInvalidError(
+      `invalid request: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+      issues,
+    );
+  }
 }
 
 /** Too many records (or bytes) in one request. */

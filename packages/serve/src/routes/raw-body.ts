@@ -71,10 +71,7 @@ export function parseForecastBody<R extends ForecastRoute>(
     path: ['body', ...i.path.map(String)].join('.'),
     message: i.message,
   }));
-  throw new RequestInvalidError(
-    `invalid request: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
-    issues,
-  );
+  throw RequestInvalidError.fromIssues(issues);
 }
 
 // Fastify's parser refuses `__proto__` keys and `constructor.prototype`; so does this one.
