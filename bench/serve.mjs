@@ -4,7 +4,7 @@
  * connections, with the ratio to a bare Fastify hello-world. Python Twiga is not measured: its server
  * could not be run here (see bench/README.md). Needs `pnpm build` first.
  *
- * Usage: node bench/serve.mjs [--connections 1,10,64] [--duration 8] [--warmup 2]
+ * Usage: node bench/serve.mjs [--connections 1,10,64] [--processes 1,2] [--duration 8] [--warmup 2]
  */
 import { runPredictBench } from './lib/predict-load-bench.mjs';
 import { HORIZON } from './lib/predict-request.mjs';
@@ -12,7 +12,8 @@ import { checkForecastStart, NEWEST_ROWS, newestRowsBody, newestRowsVariants } f
 
 await runPredictBench({
   name: 'serve',
-  defaults: { connections: '1,10,64', duration: 8 },
+  // One server process, and two sharing the port (TWIGA_SERVE_PROCESSES=2), in the same run.
+  defaults: { connections: '1,10,64', duration: 8, processes: '1,2' },
   body: newestRowsBody,
   // 64 different bodies in turn: concurrent requests are micro-batched, and identical rows would flatter that.
   variants: () => newestRowsVariants(64),

@@ -22,6 +22,7 @@ function options(defaults) {
       connections: { type: 'string', default: defaults.connections },
       duration: { type: 'string', default: String(defaults.duration) },
       warmup: { type: 'string', default: String(LOAD_DEFAULTS.warmup) },
+      processes: { type: 'string', default: defaults.processes ?? '1' },
     },
   });
   const int = (name, text, min) => {
@@ -31,7 +32,9 @@ function options(defaults) {
     return n;
   };
   const connections = values.connections.split(',').map((c) => int('connections', c.trim(), 1));
+  const processes = values.processes.split(',').map((c) => int('processes', c.trim(), 1));
   return {
+    processes: [...new Set(processes)].sort((a, b) => a - b),
     connections: [...new Set(connections)].sort((a, b) => a - b),
     duration: int('duration', values.duration, 1),
     warmup: int('warmup', values.warmup, 0),
@@ -39,8 +42,8 @@ function options(defaults) {
 }
 
 /** Environment of the Twiga server: JSON info logs (the address is read from them), no API key. */
-function serverEnv() {
-  const env = { ...process.env, TWIGA_LOG_LEVEL: 'info' };
+function serverEnv(processes) {
+  const env = { ...process.env, TWIGA_LOG_LEVEL: 'info', TWIGA_SERVE_PROCESSES: String(processes) };
   delete env.TWIGA_LOG_PRETTY; // pretty logs are not JSON lines
   delete env.TWIGA_SERVE_API_KEY; // loopback only; measure the open route, as a fresh install serves it
   return env;
@@ -117,25 +120,34 @@ async function main(scenario) {
     });
     console.log(`checkpoint version ${trained.version} in ${trained.seconds.toFixed(1)} s`);
 
-    const twiga = startServer([SERVER, '--checkpoint-dir', tmp, '--port', '0', '--host', '127.0.0.1'], {
-      listeningMsg: 'twiga server listening',
-      env: serverEnv(),
+    // One Twiga server per process count (TWIGA_SERVE_PROCESSES), all on the same checkpoint.
+    const twigas = opts.processes.map((processes) => {
+      const server = startServer([SERVER, '--checkpoint-dir', tmp, '--port', '0', '--host', '127.0.0.1'], {
+        listeningMsg: 'twiga server listening',
+        env: serverEnv(processes),
+      });
+      children.add(server.child);
+      return server;
     });
-    children.add(twiga.child);
     const hello = startServer([HELLO], { listeningMsg: 'hello server listening' });
     children.add(hello.child);
-    const [{ address: twigaUrl }, { address: helloUrl }] = await Promise.all([twiga.ready, hello.ready]);
-    assertLoopback('twiga server', twigaUrl);
+    const [{ address: helloUrl }, ...ready] = await Promise.all([hello.ready, ...twigas.map((t) => t.ready)]);
+    const twigaUrls = ready.map((r) => r.address);
+    for (const url of twigaUrls) assertLoopback('twiga server', url);
     assertLoopback('hello server', helloUrl);
+    const twigaUrl = twigaUrls[0];
 
     const body = await scenario.body();
     const bodies = scenario.variants ? await scenario.variants() : undefined;
-    if (bodies)
-      await Promise.all(bodies.slice(0, 4).map((b) => checkPredict(`${twigaUrl}/predict`, b, HORIZON)));
+    for (const url of twigaUrls) {
+      if (bodies)
+        await Promise.all(bodies.slice(0, 4).map((b) => checkPredict(`${url}/predict`, b, HORIZON)));
+      await checkPredict(`${url}/predict`, body, HORIZON);
+    }
     const info = await checkPredict(`${twigaUrl}/predict`, body, HORIZON);
     const described = await scenario.describe(`${twigaUrl}/predict`, body, info);
     console.log(
-      `twiga server at ${twigaUrl}, hello server at ${helloUrl}\n/predict body: ${described}, ` +
+      `twiga server(s) at ${twigaUrls.map((u, i) => `${u} (${opts.processes[i]} process${opts.processes[i] > 1 ? 'es' : ''})`).join(', ')}, hello server at ${helloUrl}\n/predict body: ${described}, ` +
         `${(body.length / 1024).toFixed(1)} KiB; answer: ${info.models.join(', ')}, ` +
         `${(info.bytes / 1024).toFixed(1)} KiB, one request took ${info.ms.toFixed(1)} ms`,
     );
@@ -148,9 +160,12 @@ async function main(scenario) {
         timeout: LOAD_DEFAULTS.timeout,
       };
       console.log(`measuring ${connections} connection(s) ...`);
-      const predict = await measure({ ...load, url: `${twigaUrl}/predict`, body, bodies });
+      for (const [i, url] of twigaUrls.entries()) {
+        const predict = await measure({ ...load, url: `${url}/predict`, body, bodies });
+        rows.push({ connections, processes: opts.processes[i], predict });
+      }
       const baseline = await measure({ ...load, url: `${helloUrl}/hello`, body: HELLO_BODY });
-      rows.push({ connections, predict, hello: baseline, ratio: predict.reqPerSec / baseline.reqPerSec });
+      for (const row of rows) if (row.connections === connections) row.hello = baseline;
     }
   } finally {
     await cleanup();
@@ -168,19 +183,28 @@ async function main(scenario) {
     r.errors,
     r.timeouts,
   ];
+  for (const r of rows) r.ratio = r.predict.reqPerSec / r.hello.reqPerSec;
+  const several = opts.processes.length > 1 || opts.processes[0] !== 1;
+  const target = (r) => (several ? `POST /predict ×${r.processes}` : 'POST /predict');
   console.log('');
   console.log(
     table(
       ['target', 'connections', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'timeouts'],
-      rows.flatMap((r) => [line('POST /predict', r.predict), line('POST /hello', r.hello)]),
+      opts.connections.flatMap((c) => {
+        const at = rows.filter((r) => r.connections === c);
+        return [...at.map((r) => line(target(r), r.predict)), line('POST /hello', at[0].hello)];
+      }),
     ),
   );
+  if (several)
+    console.log('×N: TWIGA_SERVE_PROCESSES=N server processes sharing the port; /hello is one process');
   console.log('');
   console.log(
     table(
-      ['connections', 'predict req/s', 'hello req/s', 'predict/hello'],
+      ['connections', ...(several ? ['processes'] : []), 'predict req/s', 'hello req/s', 'predict/hello'],
       rows.map((r) => [
         r.connections,
+        ...(several ? [r.processes] : []),
         fmt.rps(r.predict.reqPerSec),
         fmt.rps(r.hello.reqPerSec),
         fmt.ratio(r.ratio),
@@ -191,7 +215,7 @@ async function main(scenario) {
   const failed = rows.filter((r) => [r.predict, r.hello].some((m) => m.non2xx + m.errors + m.timeouts > 0));
   for (const r of failed) {
     console.error(
-      `warning: failed requests at ${r.connections} connection(s): predict ${JSON.stringify(r.predict.statusCodes)}, ` +
+      `warning: failed requests at ${r.connections} connection(s), ${r.processes} process(es): predict ${JSON.stringify(r.predict.statusCodes)}, ` +
         `hello ${JSON.stringify(r.hello.statusCodes)}; these numbers do not measure successful work`,
     );
   }
@@ -214,6 +238,7 @@ async function main(scenario) {
     warmup: opts.warmup,
     results: rows.map((r) => ({
       connections: r.connections,
+      processes: r.processes,
       predict: pick(r.predict),
       hello: pick(r.hello),
       ratio: Number(r.ratio.toFixed(4)),

@@ -92,12 +92,24 @@ describe('loadSettings', () => {
     ['TWIGA_MLFLOW_REQUEST_TIMEOUT_MS', '0'],
     ['TWIGA_MLFLOW_MAX_TRIES', '0'],
     ['TWIGA_MLFLOW_MAX_TRIES', '21'],
+    ['TWIGA_SERVE_PROCESSES', '0'],
+    ['TWIGA_SERVE_PROCESSES', 'all'],
   ])('rejects %s=%s naming the variable, the value and what is allowed', (variable, value) => {
     const err = expectInvalid(() => loadSettings({ env: { [variable]: value }, ...noFile }));
     expect(err.issues).toHaveLength(1);
     expect(err.issues[0]).toMatchObject({ variable, value });
     expect(err.issues[0]!.allowed.length).toBeGreaterThan(3);
     expect(err.toJSON().details).toEqual({ issues: err.issues });
+  });
+
+  it('TWIGA_SERVE_PROCESSES: 1 by default, an integer, or auto (one per CPU, resolved by the server)', () => {
+    expect(loadSettings({ env: {}, ...noFile }).TWIGA_SERVE_PROCESSES).toBe(1);
+    expect(loadSettings({ env: { TWIGA_SERVE_PROCESSES: '4' }, ...noFile }).TWIGA_SERVE_PROCESSES).toBe(4);
+    expect(loadSettings({ env: { TWIGA_SERVE_PROCESSES: 'auto' }, ...noFile }).TWIGA_SERVE_PROCESSES).toBe(
+      'auto',
+    );
+    const err = expectInvalid(() => loadSettings({ env: { TWIGA_SERVE_PROCESSES: 'all' }, ...noFile }));
+    expect(err.issues[0]!.allowed).toBe("'auto' or an integer from 1 to 256");
   });
 
   it('reports every bad variable at once', () => {

@@ -106,6 +106,16 @@ export const SettingsSchema = z.object({
     .min(1, 'an integer from 1 to 64')
     .max(64, 'an integer from 1 to 64')
     .default(1),
+  /**
+   * Server processes sharing the port (node:cluster), each with its own model copy; `/reload` swaps the
+   * model in all of them together and `/metrics` adds them up. `auto` = one per CPU. On 2 cores shared
+   * with the load generator, 2 processes answered 1.25-1.57x the requests of one (bench/README.md). @default 1
+   */
+  TWIGA_SERVE_PROCESSES: z
+    .union([z.literal('auto'), z.coerce.number().int().min(1).max(256)], {
+      error: "'auto' or an integer from 1 to 256",
+    })
+    .default(1),
   /** MLflow tracking server; unset = the local on-disk store. */
   TWIGA_MLFLOW_TRACKING_URI: url('an http(s) URL of an MLflow server'),
   /** MLflow experiment name. @default twiga */

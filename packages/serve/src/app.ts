@@ -13,7 +13,7 @@ import { authPlugin } from './auth.js';
 import { errorHandler } from './error-handler.js';
 import { RateLimitedError, ShuttingDownError } from './errors.js';
 import { KeyRing } from './key-ring.js';
-import { metricsPlugin } from './metrics.js';
+import { type MetricsJson, metricsPlugin } from './metrics.js';
 import { ModelLoader } from './model-loader.js';
 import { docsUiPlugin, openApiPlugin } from './openapi.js';
 import { healthRoute } from './routes/health.js';
@@ -40,6 +40,8 @@ export interface CreateAppOptions {
   loader?: ModelLoader;
   /** Logger; by default a pino logger from settings. */
   logger?: Logger;
+  /** Every server process's metrics when this is one of several sharing the port (apps/server's cluster). */
+  gatherMetrics?: () => Promise<MetricsJson[]>;
 }
 
 /**
@@ -115,7 +117,10 @@ export async function createApp(options: CreateAppOptions): Promise<TwigaApp> {
       },
     });
   }
-  await app.register(metricsPlugin, { loader });
+  await app.register(metricsPlugin, {
+    loader,
+    ...(options.gatherMetrics ? { gather: options.gatherMetrics } : {}),
+  });
   await app.register(authPlugin, { keys, metricsKey: settings.TWIGA_SERVE_METRICS_API_KEY });
   if (settings.TWIGA_SERVE_RATE_LIMIT > 0) {
     await app.register(rateLimit, {

@@ -12,6 +12,7 @@ export type ServeErrorCode =
   | 'RATE_LIMITED'
   | 'OVERLOADED'
   | 'SHUTTING_DOWN'
+  | 'RELOAD_INCOMPLETE'
   | 'REQUEST_TIMEOUT'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'ROUTE_NOT_FOUND'
@@ -38,6 +39,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   RATE_LIMITED: 429,
   OVERLOADED: 503,
   SHUTTING_DOWN: 503,
+  RELOAD_INCOMPLETE: 503,
   UNSUPPORTED_MEDIA_TYPE: 415,
   DATA_INVALID: 422,
   MODEL_NOT_LOADED: 503,
@@ -124,5 +126,16 @@ export class ShuttingDownError extends TwigaError {
   readonly code = 'SHUTTING_DOWN';
   constructor() {
     super('the server is shutting down: retry the request');
+  }
+}
+
+/**
+ * A reload over several server processes could not finish: one of them did not answer (it exited, or
+ * took too long). Every process keeps serving the model it had; `POST /reload` again.
+ */
+export class ReloadIncompleteError extends TwigaError {
+  readonly code = 'RELOAD_INCOMPLETE';
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super(message, { details });
   }
 }

@@ -4,9 +4,23 @@ export type { AuthOptions } from './auth.js';
 export { authPlugin, safeEqual } from './auth.js';
 export { errorHandler, toErrorBody } from './error-handler.js';
 export type { ErrorCode, ServeErrorCode } from './errors.js';
-export { ERROR_STATUS, ModelNotLoadedError, RequestInvalidError, UnauthorizedError } from './errors.js';
-export type { ModelLoaderOptions, ReloadResult, ServedModel } from './model-loader.js';
-export { ModelLoader } from './model-loader.js';
+export {
+  ERROR_STATUS,
+  ModelNotLoadedError,
+  ReloadIncompleteError,
+  RequestInvalidError,
+  UnauthorizedError,
+} from './errors.js';
+export type { MetricsJson } from './metrics.js';
+export type {
+  ModelLoaderOptions,
+  ModelPin,
+  PreparedModel,
+  ReloadCoordinator,
+  ReloadResult,
+  ServedModel,
+} from './model-loader.js';
+export { ModelLoader, pinOf } from './model-loader.js';
 export type {
   ErrorResponse,
   ForecastRequest,

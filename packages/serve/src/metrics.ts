@@ -1,12 +1,30 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import {
+  AggregatorRegistry,
+  Counter,
+  collectDefaultMetrics,
+  Gauge,
+  Histogram,
+  type MetricObjectWithValues,
+  type MetricValue,
+  Registry,
+} from 'prom-client';
 import type { ModelLoader } from './model-loader.js';
 
 /** Options of {@link metricsPlugin}. */
 export interface MetricsOptions {
   loader: ModelLoader;
+  /**
+   * When this process is one of several sharing the port: every process's metrics (each one's
+   * `twigaMetricsJson()`, this one's included), merged into one `/metrics` answer the way prom-client's
+   * cluster support does (counters and histograms added up, gauges by their `aggregator`).
+   */
+  gather?: () => Promise<MetricsJson[]>;
 }
+
+/** One process's metrics as `Registry.getMetricsAsJSON()` gives them. */
+export type MetricsJson = MetricObjectWithValues<MetricValue<string>>[];
 
 /** Latency buckets (seconds) sized for sub-millisecond to multi-second requests. */
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -17,7 +35,7 @@ const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0
  * version and load time, reloads and reload failures, ONNX Runtime runs (calls joined per run, rows), and
  * Node's default metrics (event-loop lag included).
  */
-const metrics: FastifyPluginAsync<MetricsOptions> = async (app, { loader }) => {
+const metrics: FastifyPluginAsync<MetricsOptions> = async (app, { loader, gather }) => {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 10 });
   const requests = new Counter({
@@ -39,14 +57,17 @@ const metrics: FastifyPluginAsync<MetricsOptions> = async (app, { loader }) => {
     labelNames: ['model'] as const,
     registers: [registry],
   });
+  // Over several processes these are the largest (all serve the same version after a reload).
   const version = new Gauge({
     name: 'twiga_model_version',
     help: 'Checkpoint version being served',
+    aggregator: 'max',
     registers: [registry],
   });
   const loadSeconds = new Gauge({
     name: 'twiga_model_load_seconds',
     help: 'Seconds the last model load took',
+    aggregator: 'max',
     registers: [registry],
   });
   const reloads = new Counter({
@@ -98,9 +119,11 @@ const metrics: FastifyPluginAsync<MetricsOptions> = async (app, { loader }) => {
     predictions.inc({ model }, windows),
   );
 
+  app.decorate('twigaMetricsJson', () => registry.getMetricsAsJSON() as Promise<MetricsJson>);
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     reply.header('content-type', registry.contentType);
-    return registry.metrics();
+    if (!gather) return registry.metrics();
+    return AggregatorRegistry.aggregate(await gather()).metrics();
   });
 };
 
@@ -108,6 +131,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Count answered forecast windows per model (set by the metrics plugin). */
     twigaCountPredictions(model: string, windows: number): void;
+    /** This process's metrics as JSON, for merging with other server processes' (set by the metrics plugin). */
+    twigaMetricsJson(): Promise<MetricsJson>;
   }
 }
 

@@ -56,6 +56,8 @@ export interface ModelLoaderOptions {
   onnxThreads?: number;
   /** Worker threads started beside each loaded model for large requests (`TWIGA_SERVE_WORKERS`). @default 0 */
   workers?: number;
+  /** Reloads every server process together when this one is one of several. @default this process alone */
+  coordinator?: ReloadCoordinator;
   /** Told of every load and failed reload, e.g. to update Prometheus metrics. */
   onEvent?: (event: LoaderEvent) => void;
 }
@@ -69,10 +71,46 @@ export type LoaderEvent =
 export interface ReloadResult {
   previous: VersionMeta | undefined;
   current: ServedModel;
+  /** Server processes now serving `current` (1 without a {@link ReloadCoordinator}). */
+  processes?: number;
+}
+
+/**
+ * Reloads the model in every server process of a group together (apps/server's cluster mode): it calls
+ * {@link ModelLoader.prepare} in each (this one included), then `commit()` in each if all succeeded, else
+ * `discard()`; it rejects with the failing process's error, and then every process keeps its old model.
+ */
+export interface ReloadCoordinator {
+  reload(): Promise<{ processes: number }>;
+}
+
+/**
+ * Names one exact model: a checkpoint version of the directory, or a version of the registered model. A
+ * process that loads "what the manifest names now" returns its pin, so other server processes can load
+ * the very same model even if the manifest or alias moves meanwhile.
+ */
+export type ModelPin = { readonly version: number } | { readonly registryVersion: string };
+
+/** The pin naming a served model: its registry version when it came from the registry, else its checkpoint version. */
+export function pinOf(model: ServedModel): ModelPin {
+  return model.registry ? { registryVersion: model.registry.version } : { version: model.meta.version };
+}
+
+/** A model loaded by {@link ModelLoader.prepare}, not yet served. */
+export interface PreparedModel {
+  readonly model: ServedModel;
+  /** What was loaded, for other processes' `prepare(pin)`. */
+  readonly pin: ModelPin;
+  /** Serve it: one assignment, so it cannot fail half-way. */
+  commit(): ReloadResult;
+  /** Release it without serving it. */
+  discard(): Promise<void>;
 }
 
 interface Slot {
   model: ServedModel;
+  /** How long loading it took (reported when it starts serving). */
+  loadSeconds: number;
   /** Requests currently using this model; its ONNX session is released when it is retired and this is 0. */
   inFlight: number;
   retired: boolean;
@@ -150,6 +188,11 @@ export class ModelLoader {
     this.slot?.model.forecaster.observeOnnx(observer);
   }
 
+  private emitLoaded(slot: Slot): void {
+    const { meta } = slot.model;
+    this.emit({ type: 'loaded', version: meta.version, seconds: slot.loadSeconds, models: meta.models });
+  }
+
   private emit(event: LoaderEvent): void {
     this.options.onEvent?.(event);
     for (const listener of this.listeners) listener(event);
@@ -165,18 +208,56 @@ export class ModelLoader {
     }
   }
 
+  /**
+   * Load a model completely without serving it: the one `pin` names, or what the manifest (alias) names
+   * now. The first half of a reload that several server processes make together: each prepares, and only
+   * when all have succeeded does each `commit()`; otherwise each `discard()`s and keeps its old model.
+   * Callers (a {@link ReloadCoordinator}) run one prepare/commit round at a time.
+   */
+  async prepare(pin?: ModelPin): Promise<PreparedModel> {
+    const fresh = await this.loadSlot(pin);
+    let settled = false;
+    const model = fresh.model;
+    return {
+      model,
+      pin: pinOf(model),
+      commit: () => {
+        if (settled) throw new Error('prepared model already committed or discarded');
+        settled = true;
+        return this.swapIn(fresh);
+      },
+      discard: async () => {
+        if (settled) return;
+        settled = true;
+        await release(model);
+      },
+    };
+  }
+
   private async doReload(): Promise<ReloadResult> {
-    const fresh = await this.loadSlot();
+    const coordinator = this.options.coordinator;
+    if (!coordinator) return { ...(await this.prepare()).commit(), processes: 1 };
+    // The coordinator prepares and commits in every server process, this one included.
+    const previous = this.slot?.model.meta;
+    const { processes } = await coordinator.reload();
+    const current = this.slot?.model;
+    if (!current) throw new ModelNotLoadedError(new Error('no model after a coordinated reload'));
+    return { previous, current, processes };
+  }
+
+  private swapIn(fresh: Slot): ReloadResult {
     const old = this.slot;
     this.slot = fresh;
     if (old) {
       old.retired = true;
-      if (old.inFlight === 0) await release(old.model);
+      if (old.inFlight === 0) void release(old.model);
     }
-    this.options.logger?.info(
-      { previous: old?.model.meta.version ?? null, version: fresh.model.meta.version },
-      'model reloaded',
-    );
+    this.emitLoaded(fresh);
+    if (old)
+      this.options.logger?.info(
+        { previous: old.model.meta.version, version: fresh.model.meta.version },
+        'model reloaded',
+      );
     return { previous: old?.model.meta, current: fresh.model };
   }
 
@@ -189,16 +270,19 @@ export class ModelLoader {
     try {
       const slot = await this.loading;
       if (this.slot && this.slot !== slot) void release(slot.model); // a reload won the race
-      this.slot ??= slot;
+      if (!this.slot) {
+        this.slot = slot;
+        this.emitLoaded(slot);
+      }
       return this.slot;
     } catch (err) {
       throw new ModelNotLoadedError(err);
     }
   }
 
-  private async loadSlot(): Promise<Slot> {
+  private async loadSlot(pin?: ModelPin): Promise<Slot> {
     const started = performance.now();
-    const { checkpoint, registry } = await this.loadCheckpoint();
+    const { checkpoint, registry } = await this.loadCheckpoint(pin);
     const { forecaster, meta, fromFallback, extras } = checkpoint;
     forecaster.observeOnnx(this.onnxObserver);
     if (fromFallback)
@@ -218,7 +302,6 @@ export class ModelLoader {
       },
       'model loaded',
     );
-    this.emit({ type: 'loaded', version: meta.version, seconds, models: meta.models });
     return {
       model: {
         forecaster,
@@ -228,6 +311,7 @@ export class ModelLoader {
         ...(registry ? { registry } : {}),
         ...(pool ? { pool } : {}),
       },
+      loadSeconds: seconds,
       inFlight: 0,
       retired: false,
     };
@@ -249,14 +333,21 @@ export class ModelLoader {
   }
 
   /** The checkpoint to serve: from the directory, or from the registry through the download cache. */
-  private async loadCheckpoint(): Promise<{
+  private async loadCheckpoint(pin?: ModelPin): Promise<{
     checkpoint: LoadedCheckpoint;
     registry?: ServedModel['registry'];
   }> {
     const loadOptions =
       this.options.onnxThreads === undefined ? {} : { onnxThreads: this.options.onnxThreads };
-    if (this.store) return { checkpoint: await this.store.load(loadOptions) };
-    const uri = this.modelUri!;
+    if (this.store) {
+      const version = pin !== undefined && 'version' in pin ? { version: pin.version } : {};
+      return { checkpoint: await this.store.load({ ...loadOptions, ...version }) };
+    }
+    // A pinned registry version is fetched by number, not through the alias (which may have moved since).
+    const uri: ModelUri =
+      pin !== undefined && 'registryVersion' in pin
+        ? { name: this.modelUri!.name, version: pin.registryVersion }
+        : this.modelUri!;
     const { client, cacheDir } = this.registryClient();
     let fetched = await fetchModelVersion(client, uri, { cacheDir });
     let checkpoint: LoadedCheckpoint;
@@ -272,10 +363,12 @@ export class ModelLoader {
       fetched = await fetchModelVersion(client, uri, { cacheDir, refresh: true });
       checkpoint = await new CheckpointStore(fetched.dir).load(loadOptions);
     }
+    // A pinned load keeps the alias it serves under.
+    const alias = fetched.alias ?? this.modelUri!.alias;
     const registry = {
       name: fetched.name,
       version: fetched.version,
-      ...(fetched.alias === undefined ? {} : { alias: fetched.alias }),
+      ...(alias === undefined ? {} : { alias }),
     };
     if (fetched.downloaded)
       this.options.logger?.info({ ...registry, dir: fetched.dir }, 'model version downloaded');

@@ -101,6 +101,8 @@ export const ReloadResponseSchema = z.object({
   models: z.array(z.string()),
   previous_version: z.number().int().nullable(),
   version: z.number().int(),
+  /** Server processes now serving `version` (`TWIGA_SERVE_PROCESSES`); all swapped together. */
+  processes: z.number().int().positive(),
 });
 export type ReloadResponse = z.output<typeof ReloadResponseSchema>;
 

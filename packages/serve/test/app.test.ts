@@ -200,6 +200,7 @@ describe('server routes', () => {
       models: ['seasonal-naive', 'linear'],
       previous_version: 1,
       version: 2,
+      processes: 1,
     });
     expect((await served.app.inject({ method: 'GET', url: '/health' })).json().checkpoint.version).toBe(2);
   });

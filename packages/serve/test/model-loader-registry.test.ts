@@ -94,6 +94,26 @@ describe('ModelLoader with models:/<name>@<alias>', () => {
       expect(back.json()).toMatchObject({ previous_version: 2, version: 1 });
     });
 
+    it('prepare(pin) loads the pinned registry version even after the alias moved, keeping the alias', async () => {
+      // As the cluster does: the first process resolves the alias, the others load that pin.
+      const loader = new ModelLoader({
+        checkpointDir: 'models:/demand@champion',
+        mlflow: client,
+        modelCacheDir: join(work, 'cache'),
+      });
+      const first = await loader.prepare();
+      const served = first.model.registry!.version;
+      expect(first.pin).toEqual({ registryVersion: served });
+      const other = served === '1' ? '2' : '1';
+      await client.registry.setAlias('demand', 'champion', other);
+      const pinned = await loader.prepare(first.pin);
+      expect(pinned.model.registry).toEqual({ name: 'demand', alias: 'champion', version: served });
+      expect(pinned.commit().current).toBe(pinned.model);
+      expect(loader.current).toBe(pinned.model);
+      await first.discard();
+      await loader.close();
+    });
+
     it('verifies checksums: a tampered cached copy is downloaded again', async () => {
       const cacheDir = join(work, 'cache');
       const cached = join(cacheDir, 'demand', '1', 'v0001', 'pipeline.json');

@@ -212,6 +212,30 @@ describe('CheckpointStore fallback and corruption', () => {
   });
 });
 
+describe('CheckpointStore.load({ version })', () => {
+  it('loads the named version, verified, whatever the manifest names; the manifest is untouched', async () => {
+    const dir = await freshDir();
+    const store = new CheckpointStore(dir);
+    await store.save(forecaster);
+    await store.save(forecaster);
+    const loaded = await store.load({ version: 1 });
+    expect(loaded.meta.version).toBe(1);
+    expect(loaded.fromFallback).toBe(false);
+    await expectSamePredictions(loaded.forecaster);
+    await loaded.forecaster.close();
+    expect((await store.readManifest())!.version).toBe(2);
+  });
+
+  it('a version that does not exist → CHECKPOINT_NOT_FOUND; a corrupt one → CHECKPOINT_CORRUPT', async () => {
+    const dir = await freshDir();
+    const store = new CheckpointStore(dir);
+    await store.save(forecaster);
+    await expectCode(store.load({ version: 9 }), CheckpointNotFoundError);
+    await writeFile(join(dir, 'v0001', 'model.onnx'), 'garbage');
+    await expectCode(store.load({ version: 1 }), CheckpointCorruptError);
+  });
+});
+
 describe('CheckpointStore rollback and retention', () => {
   it('rollback(1) makes version 1 current; the next save still gets a new number', async () => {
     const dir = await freshDir();

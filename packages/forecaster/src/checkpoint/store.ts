@@ -47,6 +47,11 @@ export interface LoadedCheckpoint {
 export interface LoadOptions {
   /** ONNX Runtime intra-op threads of the loaded model. @default 1 */
   onnxThreads?: number;
+  /**
+   * Load this version instead of the one the manifest names, e.g. so that several server processes load
+   * the very version the first of them found, even if the manifest moves meanwhile.
+   */
+  version?: number;
 }
 
 /**
@@ -113,8 +118,15 @@ export class CheckpointStore {
     return meta;
   }
 
-  /** Load the current version (manifest, or the newest version by mtime when there is none), verifying checksums. */
+  /**
+   * Load the current version (manifest, or the newest version by mtime when there is none), or
+   * `options.version`, verifying checksums.
+   */
   async load(options: LoadOptions = {}): Promise<LoadedCheckpoint> {
+    if (options.version !== undefined) {
+      const meta = await this.existingMeta(options.version);
+      return { ...(await this.loadVersion(meta, options)), fromFallback: false };
+    }
     const manifest = await this.readManifest();
     if (manifest) return { ...(await this.loadVersion(manifest, options)), fromFallback: false };
     const newest = await this.newestByMtime();
@@ -145,11 +157,7 @@ export class CheckpointStore {
 
   /** Make version `n` current again (its files are verified first). */
   async rollback(n: number): Promise<VersionMeta> {
-    const meta = await this.readMeta(n).catch((err) => {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT')
-        throw new CheckpointNotFoundError(this.dir, `version ${n} does not exist`);
-      throw err;
-    });
+    const meta = await this.existingMeta(n);
     await this.verify(meta);
     await withLock(join(this.dir, '.manifest.lock'), () => this.writeManifest(meta));
     return meta;
@@ -198,6 +206,14 @@ export class CheckpointStore {
         );
     }
     return out;
+  }
+
+  /** Version `n`'s metadata; `CHECKPOINT_NOT_FOUND` when there is no such version. */
+  private async existingMeta(n: number): Promise<VersionMeta> {
+    return this.readMeta(n).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') throw new CheckpointNotFoundError(this.dir, `version ${n} does not exist`);
+      throw err;
+    });
   }
 
   private async readMeta(n: number): Promise<VersionMeta> {
