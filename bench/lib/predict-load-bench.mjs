@@ -129,12 +129,17 @@ async function main(scenario) {
       children.add(server.child);
       return server;
     });
-    const hello = startServer([HELLO], { listeningMsg: 'hello server listening' });
-    children.add(hello.child);
-    const [{ address: helloUrl }, ...ready] = await Promise.all([hello.ready, ...twigas.map((t) => t.ready)]);
-    const twigaUrls = ready.map((r) => r.address);
+    // And a hello-world baseline with the same number of processes for each.
+    const hellos = opts.processes.map((processes) => {
+      const server = startServer([HELLO, String(processes)], { listeningMsg: 'hello server listening' });
+      children.add(server.child);
+      return server;
+    });
+    const ready = await Promise.all([...twigas, ...hellos].map((t) => t.ready));
+    const twigaUrls = ready.slice(0, twigas.length).map((r) => r.address);
+    const helloUrls = ready.slice(twigas.length).map((r) => r.address);
     for (const url of twigaUrls) assertLoopback('twiga server', url);
-    assertLoopback('hello server', helloUrl);
+    for (const url of helloUrls) assertLoopback('hello server', url);
     const twigaUrl = twigaUrls[0];
 
     const body = await scenario.body();
@@ -147,7 +152,7 @@ async function main(scenario) {
     const info = await checkPredict(`${twigaUrl}/predict`, body, HORIZON);
     const described = await scenario.describe(`${twigaUrl}/predict`, body, info);
     console.log(
-      `twiga server(s) at ${twigaUrls.map((u, i) => `${u} (${opts.processes[i]} process${opts.processes[i] > 1 ? 'es' : ''})`).join(', ')}, hello server at ${helloUrl}\n/predict body: ${described}, ` +
+      `twiga server(s) at ${twigaUrls.map((u, i) => `${u} (${opts.processes[i]} process${opts.processes[i] > 1 ? 'es' : ''})`).join(', ')}, hello server(s) at ${helloUrls.join(', ')}\n/predict body: ${described}, ` +
         `${(body.length / 1024).toFixed(1)} KiB; answer: ${info.models.join(', ')}, ` +
         `${(info.bytes / 1024).toFixed(1)} KiB, one request took ${info.ms.toFixed(1)} ms`,
     );
@@ -162,10 +167,9 @@ async function main(scenario) {
       console.log(`measuring ${connections} connection(s) ...`);
       for (const [i, url] of twigaUrls.entries()) {
         const predict = await measure({ ...load, url: `${url}/predict`, body, bodies });
-        rows.push({ connections, processes: opts.processes[i], predict });
+        const hello = await measure({ ...load, url: `${helloUrls[i]}/hello`, body: HELLO_BODY });
+        rows.push({ connections, processes: opts.processes[i], predict, hello });
       }
-      const baseline = await measure({ ...load, url: `${helloUrl}/hello`, body: HELLO_BODY });
-      for (const row of rows) if (row.connections === connections) row.hello = baseline;
     }
   } finally {
     await cleanup();
@@ -185,19 +189,19 @@ async function main(scenario) {
   ];
   for (const r of rows) r.ratio = r.predict.reqPerSec / r.hello.reqPerSec;
   const several = opts.processes.length > 1 || opts.processes[0] !== 1;
-  const target = (r) => (several ? `POST /predict ×${r.processes}` : 'POST /predict');
+  const suffix = (r) => (several ? ` ×${r.processes}` : '');
   console.log('');
   console.log(
     table(
       ['target', 'connections', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'timeouts'],
-      opts.connections.flatMap((c) => {
-        const at = rows.filter((r) => r.connections === c);
-        return [...at.map((r) => line(target(r), r.predict)), line('POST /hello', at[0].hello)];
-      }),
+      rows.flatMap((r) => [
+        line(`POST /predict${suffix(r)}`, r.predict),
+        line(`POST /hello${suffix(r)}`, r.hello),
+      ]),
     ),
   );
   if (several)
-    console.log('×N: TWIGA_SERVE_PROCESSES=N server processes sharing the port; /hello is one process');
+    console.log('×N: N server processes sharing the port (TWIGA_SERVE_PROCESSES=N; the hello-world alike)');
   console.log('');
   console.log(
     table(
