@@ -1,10 +1,11 @@
 /**
  * `pnpm bench:serve`: the served `/predict` as a client uses it day to day: one series, horizon 48, only the
  * newest rows in the body (the server prepends the checkpoint's training tail), at 1, 10 and 64
- * connections, with the ratio to a bare Fastify hello-world. Python Twiga is not measured: its server
- * could not be run here (see bench/README.md). Needs `pnpm build` first.
+ * connections, with the ratio to a bare Fastify hello-world; with `--python-twiga DIR` (made by
+ * bench/python-twiga/setup.sh) also Python Twiga's own server on the same data. Needs `pnpm build` first.
  *
  * Usage: node bench/serve.mjs [--connections 1,10,64] [--processes 1,2] [--duration 8] [--warmup 2]
+ *                             [--python-twiga DIR]
  */
 import { runPredictBench } from './lib/predict-load-bench.mjs';
 import { HORIZON } from './lib/predict-request.mjs';
@@ -19,5 +20,6 @@ await runPredictBench({
   variants: () => newestRowsVariants(64),
   describe: async (url, body) =>
     `${NEWEST_ROWS} newest rows + ${HORIZON} future rows, one series, forecast from ${await checkForecastStart(url, body)}; under load 64 variants (Demand ×0.97–1.03, Temperature ±2 °C) in turn`,
-  footer: 'python twiga: not measured (see bench/README.md)',
+  pythonTwiga: true,
+  footer: 'python twiga: not measured; pass --python-twiga DIR after bench/python-twiga/setup.sh DIR',
 });

@@ -1,11 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { LOAD_DEFAULTS, measure } from './load.mjs';
 import { checkPredict, HORIZON } from './predict-request.mjs';
 import { runNodeJson, startServer, stopProcess } from './processes.mjs';
+import { checkPythonTwiga, pythonTwigaBody, startPythonTwiga } from './python-twiga.mjs';
 import { table } from './table.mjs';
 
 export { LOAD_DEFAULTS };
@@ -23,6 +24,7 @@ function options(defaults) {
       duration: { type: 'string', default: String(defaults.duration) },
       warmup: { type: 'string', default: String(LOAD_DEFAULTS.warmup) },
       processes: { type: 'string', default: defaults.processes ?? '1' },
+      'python-twiga': { type: 'string' },
     },
   });
   const int = (name, text, min) => {
@@ -38,6 +40,7 @@ function options(defaults) {
     connections: [...new Set(connections)].sort((a, b) => a - b),
     duration: int('duration', values.duration, 1),
     warmup: int('warmup', values.warmup, 0),
+    pythonTwiga: values['python-twiga'],
   };
 }
 
@@ -112,7 +115,14 @@ async function main(scenario) {
   process.once('SIGTERM', interrupted);
 
   const rows = [];
+  const peerRows = [];
   try {
+    if (opts.pythonTwiga && !scenario.pythonTwiga)
+      throw new Error(`--python-twiga is only measured by bench:serve, not bench:${scenario.name}`);
+    // Python Twiga takes its time to import and load: start it first, wait for it later.
+    const peer = opts.pythonTwiga
+      ? startPythonTwiga(resolve(opts.pythonTwiga), { track: (child) => children.add(child) })
+      : undefined;
     tmp = await mkdtemp(join(os.tmpdir(), `twiga-bench-${scenario.name}-`));
     console.log(`\ntraining with the default config on the bundled data into ${tmp} ...`);
     const trained = await runNodeJson([CLI, 'train', '--checkpoint-dir', tmp, '--json'], {
@@ -157,6 +167,20 @@ async function main(scenario) {
         `${(info.bytes / 1024).toFixed(1)} KiB, one request took ${info.ms.toFixed(1)} ms`,
     );
 
+    let peerUrl;
+    let peerBody;
+    if (peer) {
+      peerUrl = (await peer.ready).address;
+      assertLoopback('python twiga', peerUrl);
+      peerBody = await pythonTwigaBody(resolve(opts.pythonTwiga));
+      const check = await checkPythonTwiga(peerUrl, peerBody);
+      console.log(
+        `python twiga at ${peerUrl}: ${(peerBody.length / 1024).toFixed(1)} KiB body (96 rows); answer: ` +
+          `${check.models.join(', ')}, ${check.windows} window(s) each, ${(check.bytes / 1024).toFixed(1)} KiB, ` +
+          `one request took ${check.ms.toFixed(1)} ms`,
+      );
+    }
+
     for (const connections of opts.connections) {
       const load = {
         connections,
@@ -170,6 +194,7 @@ async function main(scenario) {
         const hello = await measure({ ...load, url: `${helloUrls[i]}/hello`, body: HELLO_BODY });
         rows.push({ connections, processes: opts.processes[i], predict, hello });
       }
+      if (peerUrl) peerRows.push(await measure({ ...load, url: `${peerUrl}/predict`, body: peerBody }));
     }
   } finally {
     await cleanup();
@@ -224,7 +249,8 @@ async function main(scenario) {
     );
   }
   if (failed.length > 0) process.exitCode = 1;
-  if (scenario.footer) console.log(scenario.footer);
+  if (peerRows.length > 0) printPeer(rows, peerRows);
+  else if (scenario.footer) console.log(scenario.footer);
 
   const pick = (m) => ({
     rps: Number(m.reqPerSec.toFixed(1)),
@@ -247,6 +273,64 @@ async function main(scenario) {
       hello: pick(r.hello),
       ratio: Number(r.ratio.toFixed(4)),
     })),
+    ...(peerRows.length > 0
+      ? { pythonTwiga: peerRows.map((m) => ({ connections: m.connections, ...pick(m) })) }
+      : {}),
   };
   console.log(`\n${JSON.stringify(summary)}`);
+}
+
+/**
+ * Python Twiga against our single-process server at each connection count: its own rows, then the ratio of
+ * throughput (ours / its) and of p99 (its / ours). Its p99 covers answered requests only; timeouts (no
+ * answer within the load timeout) are listed beside it.
+ */
+function printPeer(rows, peerRows) {
+  const ours = (c) =>
+    rows.find((r) => r.connections === c && r.processes === 1) ?? rows.find((r) => r.connections === c);
+  console.log('');
+  console.log(
+    table(
+      ['target', 'connections', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'timeouts'],
+      peerRows.map((m) => [
+        'POST /predict python twiga',
+        m.connections,
+        fmt.rps(m.reqPerSec),
+        fmt.ms(m.p50Ms),
+        fmt.ms(m.p99Ms),
+        m.non2xx,
+        m.errors,
+        m.timeouts,
+      ]),
+    ),
+  );
+  console.log('');
+  console.log(
+    table(
+      [
+        'connections',
+        `ours ×${ours(peerRows[0].connections).processes} req/s`,
+        'python req/s',
+        'throughput ×',
+        'ours p99',
+        'python p99',
+        'p99 ÷',
+      ],
+      peerRows.map((m) => {
+        const o = ours(m.connections).predict;
+        return [
+          m.connections,
+          fmt.rps(o.reqPerSec),
+          fmt.rps(m.reqPerSec),
+          m.reqPerSec > 0 ? (o.reqPerSec / m.reqPerSec).toFixed(0) : 'n/a (no answer)',
+          fmt.ms(o.p99Ms),
+          m.total - m.timeouts > 0 ? fmt.ms(m.p99Ms) : 'n/a',
+          m.total - m.timeouts > 0 ? (m.p99Ms / Math.max(o.p99Ms, 1)).toFixed(0) : 'n/a',
+        ];
+      }),
+    ),
+  );
+  console.log(
+    'python twiga: PyPI twiga 1.1.6, its create_app under uvicorn (1 process, one prediction at a time), a model it trained (bench/python-twiga); p99 ÷ uses 1 ms for ours below 1 ms',
+  );
 }
