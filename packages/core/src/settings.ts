@@ -109,7 +109,8 @@ export const SettingsSchema = z.object({
   /**
    * Server processes sharing the port (node:cluster), each with its own model copy; `/reload` swaps the
    * model in all of them together and `/metrics` adds them up. `auto` = one per CPU. On 2 cores shared
-   * with the load generator, 2 processes answered 1.25-1.57x the requests of one (bench/README.md). @default 1
+   * with the load generator, 2 processes answered 1.27-1.54x the requests of one under concurrency
+   * (bench/README.md). @default 1
    */
   TWIGA_SERVE_PROCESSES: z
     .union([z.literal('auto'), z.coerce.number().int().min(1).max(256)], {
