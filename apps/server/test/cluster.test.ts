@@ -86,9 +86,23 @@ describe.skipIf(!serverBuilt)('TWIGA_SERVE_PROCESSES=2 (real processes sharing o
       });
       expect(res.status).toBe(200);
     }
+    // Two reloads at once, on two connections (so, likely, two processes): they run one after the other.
+    await new CheckpointStore(dir).rollback(2);
+    const both = await Promise.all(
+      [0, 1].map(() =>
+        fetch(`${server!.url}/reload`, { method: 'POST', headers: { connection: 'close' } }).then(
+          async (res) => ({ status: res.status, body: (await res.json()) as { version: number } }),
+        ),
+      ),
+    );
+    expect(both.map((r) => [r.status, r.body.version])).toEqual([
+      [200, 2],
+      [200, 2],
+    ]);
+    expect(await servedVersions(server.url)).toEqual(new Set([2]));
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toMatch(/twiga_http_requests_total\{route="\/predict",method="POST",status="200"\} 10\b/);
-    expect(metrics).toMatch(/twiga_model_version 1\b/);
+    expect(metrics).toMatch(/twiga_model_version 2\b/);
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
   }, 60_000);

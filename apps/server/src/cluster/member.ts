@@ -15,8 +15,13 @@ import type {
 import { pinOf } from '@twiga/serve';
 import { IpcChannel } from './ipc.js';
 
-/** `/reload` waits for every process to load the model (possibly downloading it first). */
-const RELOAD_TIMEOUT_MS = 6 * 60_000;
+/**
+ * `/reload` and joining wait for the primary's reload rounds, each of which bounds its own steps (a process
+ * that does not answer fails the round with RELOAD_INCOMPLETE). This is only a safety net beyond those,
+ * long enough that the primary always answers first: otherwise a round could commit after its caller had
+ * been told it failed.
+ */
+const ROUND_TIMEOUT_MS = 30 * 60_000;
 const QUICK_TIMEOUT_MS = 15_000;
 
 /** This process as one of the cluster's server processes. */
@@ -38,7 +43,7 @@ export class ClusterMember implements ReloadCoordinator {
 
   /** Reload every process (this one included) through the primary: all swap, or none does. */
   reload(): Promise<{ processes: number }> {
-    return this.channel.request('reload', {}, RELOAD_TIMEOUT_MS);
+    return this.channel.request('reload', {}, ROUND_TIMEOUT_MS);
   }
 
   /** Every process's metrics, for `/metrics`. */
@@ -57,7 +62,7 @@ export class ClusterMember implements ReloadCoordinator {
       const answer = await this.channel.request<{ joined: boolean; pin?: ModelPin }>(
         'join',
         { pin: loaded },
-        QUICK_TIMEOUT_MS,
+        ROUND_TIMEOUT_MS, // a join waits for the reload in progress, if any
       );
       if (answer.joined) return;
       pin = answer.pin; // the cluster moved on while this process loaded: load what it serves now
