@@ -114,32 +114,21 @@ try {
 }
 
 const ms = (v) => (v === 0 ? '<1' : String(Math.round(v)));
+const line = (processes, count, m) => [
+  processes,
+  count,
+  m.rps.toFixed(1),
+  ms(m.p50),
+  ms(m.p99),
+  ms(m.max),
+  m.non2xx,
+  m.errors,
+];
 console.log('');
 console.log(
   table(
     ['processes', 'reloads', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx', 'errors'],
-    rows.flatMap((r) => [
-      [
-        r.processes,
-        0,
-        r.quiet.rps.toFixed(1),
-        ms(r.quiet.p50),
-        ms(r.quiet.p99),
-        ms(r.quiet.max),
-        r.quiet.non2xx,
-        r.quiet.errors,
-      ],
-      [
-        r.processes,
-        reloads,
-        r.busy.rps.toFixed(1),
-        ms(r.busy.p50),
-        ms(r.busy.p99),
-        ms(r.busy.max),
-        r.busy.non2xx,
-        r.busy.errors,
-      ],
-    ]),
+    rows.flatMap((r) => [line(r.processes, 0, r.quiet), line(r.processes, reloads, r.busy)]),
   ),
 );
 console.log('');
