@@ -10,7 +10,6 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +21,7 @@ import {
   TwigaForecaster,
 } from '../packages/forecaster/dist/index.js';
 import { TwigaTracker } from '../packages/tracking/dist/index.js';
+import { freePort } from './lib/processes.mjs';
 import { table } from './lib/table.mjs';
 
 const PY_SCRIPT = fileURLToPath(new URL('./tracking_mlflow.py', import.meta.url));
@@ -35,17 +35,6 @@ const { values } = parseArgs({
 });
 const repeats = Number(values.repeats);
 const warmup = Number(values.warmup);
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function startMlflow(dir) {
   const port = await freePort();

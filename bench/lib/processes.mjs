@@ -1,5 +1,6 @@
 /** Child processes for the benchmarks: run a command for its JSON output, start a server, stop it. */
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 
 /** How long a server may take to print its "listening" line (the Twiga server loads its model first). */
@@ -106,4 +107,16 @@ export async function stopProcess(child) {
     await exited;
   }
   clearTimeout(timer);
+}
+
+/** A TCP port free on 127.0.0.1 right now, for servers that must be told their port (MLflow, uvicorn). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
 }

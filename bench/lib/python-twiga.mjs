@@ -7,21 +7,13 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './processes.mjs';
 
 const SERVE = fileURLToPath(new URL('../python-twiga/serve.py', import.meta.url));
 /** Importing twiga, pandas and evidently and loading the pickle takes 10-30 s. */
 const START_TIMEOUT_MS = 180_000;
-
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /**
  * Start the Python server on a free loopback port (`track` gets the child at once, to stop it whatever
