@@ -154,12 +154,14 @@ async function main(scenario) {
 
     const body = await scenario.body();
     const bodies = scenario.variants ? await scenario.variants() : undefined;
+    // Every server answers before any load; the first one's answer describes the run.
+    const infos = [];
     for (const url of twigaUrls) {
       if (bodies)
         await Promise.all(bodies.slice(0, 4).map((b) => checkPredict(`${url}/predict`, b, HORIZON)));
-      await checkPredict(`${url}/predict`, body, HORIZON);
+      infos.push(await checkPredict(`${url}/predict`, body, HORIZON));
     }
-    const info = await checkPredict(`${twigaUrl}/predict`, body, HORIZON);
+    const info = infos[0];
     const described = await scenario.describe(`${twigaUrl}/predict`, body, info);
     console.log(
       `twiga server(s) at ${twigaUrls.map((u, i) => `${u} (${opts.processes[i]} process${opts.processes[i] > 1 ? 'es' : ''})`).join(', ')}, hello server(s) at ${helloUrls.join(', ')}\n/predict body: ${described}, ` +
