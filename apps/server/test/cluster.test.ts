@@ -91,7 +91,10 @@ describe.skipIf(!serverBuilt)('TWIGA_SERVE_PROCESSES=2 (real processes sharing o
     const both = await Promise.all(
       [0, 1].map(() =>
         fetch(`${server!.url}/reload`, { method: 'POST', headers: { connection: 'close' } }).then(
-          async (res) => ({ status: res.status, body: (await res.json()) as { version: number } }),
+          async (res) => ({
+            status: res.status,
+            body: (await res.json()) as { version: number; previous_version: number },
+          }),
         ),
       ),
     );
@@ -99,6 +102,8 @@ describe.skipIf(!serverBuilt)('TWIGA_SERVE_PROCESSES=2 (real processes sharing o
       [200, 2],
       [200, 2],
     ]);
+    // One after the other: the first swapped 1 → 2, the second 2 → 2, whichever process each reached.
+    expect(both.map((r) => r.body.previous_version).sort()).toEqual([1, 2]);
     expect(await servedVersions(server.url)).toEqual(new Set([2]));
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toMatch(/twiga_http_requests_total\{route="\/predict",method="POST",status="200"\} 10\b/);

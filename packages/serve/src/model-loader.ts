@@ -131,6 +131,8 @@ export class ModelLoader {
   private mlflow: { client: MlflowClient; cacheDir: string } | undefined;
   private readonly listeners = new Set<(event: LoaderEvent) => void>();
   private onnxObserver: ((rows: number, calls: number) => void) | undefined;
+  /** The latest commit in this process (the answer of a coordinated reload). */
+  private lastSwap: ReloadResult | undefined;
 
   constructor(private readonly options: ModelLoaderOptions) {
     // A bad models:/ URI is a configuration error: it fails here, at start, not on the first request.
@@ -237,12 +239,13 @@ export class ModelLoader {
   private async doReload(): Promise<ReloadResult> {
     const coordinator = this.options.coordinator;
     if (!coordinator) return { ...(await this.prepare()).commit(), processes: 1 };
-    // The coordinator prepares and commits in every server process, this one included.
-    const previous = this.slot?.model.meta;
+    // The coordinator prepares and commits in every server process, this one included, and answers only
+    // after the commits: this process's last swap is that round's, even when another process's reload ran
+    // just before it (reading the served model before waiting would report a stale previous version).
     const { processes } = await coordinator.reload();
-    const current = this.slot?.model;
-    if (!current) throw new ModelNotLoadedError(new Error('no model after a coordinated reload'));
-    return { previous, current, processes };
+    const swap = this.lastSwap;
+    if (!swap) throw new ModelNotLoadedError(new Error('no model after a coordinated reload'));
+    return { ...swap, processes };
   }
 
   private swapIn(fresh: Slot): ReloadResult {
@@ -258,7 +261,8 @@ export class ModelLoader {
         { previous: old.model.meta.version, version: fresh.model.meta.version },
         'model reloaded',
       );
-    return { previous: old?.model.meta, current: fresh.model };
+    this.lastSwap = { previous: old?.model.meta, current: fresh.model };
+    return this.lastSwap;
   }
 
   private async acquireSlot(): Promise<Slot> {
