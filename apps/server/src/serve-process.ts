@@ -3,9 +3,10 @@
  * as one of the cluster's processes (`member`), which then loads the model the cluster serves and reaches
  * the others for `/reload` and `/metrics`.
  */
-import { isTwigaError, type Logger, type TwigaSettings } from '@twiga/core';
+import type { Logger, TwigaSettings } from '@twiga/core';
 import { createApp, ModelLoader } from '@twiga/serve';
 import type { ClusterMember } from './cluster/member.js';
+import { loadAtStart } from './load-at-start.js';
 
 /** How long in-flight requests may take to finish after SIGTERM before the process exits anyway. */
 export const SHUTDOWN_GRACE_MS = 10_000;
@@ -36,17 +37,9 @@ export async function serveProcess({ settings, logger, member }: ServeProcessOpt
     logger,
     ...(member ? { gatherMetrics: member.gatherMetrics } : {}),
   });
-  // Load eagerly so the first request does not pay for it; without a checkpoint the server starts degraded.
+  // A cluster process loads the model the cluster serves before it joins.
   if (member) await member.join(loader, app);
-  else
-    await loader.ensureLoaded().catch((err: unknown) => {
-      // The cause says why: no checkpoint yet (CHECKPOINT_NOT_FOUND) or a broken one (CHECKPOINT_CORRUPT).
-      const cause = (err as { cause?: unknown }).cause;
-      logger.warn(
-        { err: isTwigaError(cause) ? cause.toJSON() : isTwigaError(err) ? err.toJSON() : String(err) },
-        'no model loaded yet: /health is degraded until POST /reload',
-      );
-    });
+  else await loadAtStart(loader, logger);
   // Requests being handled now; shutdown waits for them, then drops idle kept-alive sockets.
   let inFlight = 0;
   let lastRequestAt = 0;

@@ -13,6 +13,7 @@ import type {
   TwigaApp,
 } from '@twiga/serve';
 import { pinOf } from '@twiga/serve';
+import { loadAtStart } from '../load-at-start.js';
 import { IpcChannel } from './ipc.js';
 
 /**
@@ -81,16 +82,8 @@ export class ClusterMember implements ReloadCoordinator {
       prepared.commit();
       return prepared.pin;
     }
-    try {
-      return pinOf(await loader.ensureLoaded());
-    } catch (err) {
-      const cause = (err as { cause?: { code?: string } }).cause;
-      this.logger.warn(
-        { code: cause?.code ?? (err as { code?: string }).code },
-        'no model loaded yet: /health is degraded until POST /reload',
-      );
-      return undefined;
-    }
+    const model = await loadAtStart(loader, this.logger);
+    return model && pinOf(model);
   }
 
   private async prepare(pin: ModelPin | undefined): Promise<{ pin: ModelPin; version: number }> {
