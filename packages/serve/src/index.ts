@@ -2,6 +2,7 @@ export type { CreateAppOptions, TwigaApp } from './app.js';
 export { createApp } from './app.js';
 export type { AuthOptions } from './auth.js';
 export { authPlugin, safeEqual } from './auth.js';
+export type { CheckpointSourceOptions, ModelPin, RegistryVersion } from './checkpoint-source.js';
 export { errorHandler, toErrorBody } from './error-handler.js';
 export type { ErrorCode, ServeErrorCode } from './errors.js';
 export {
@@ -14,7 +15,6 @@ export {
 export type { MetricsJson } from './metrics.js';
 export type {
   ModelLoaderOptions,
-  ModelPin,
   PreparedModel,
   ReloadCoordinator,
   ReloadResult,

@@ -1,21 +1,10 @@
-import { type Logger, loadSettings } from '@twiga/core';
+import type { TwigaForecaster, VersionMeta } from '@twiga/forecaster';
 import {
-  CheckpointCorruptError,
-  CheckpointStore,
-  type LoadedCheckpoint,
-  type TwigaForecaster,
-  type VersionMeta,
-} from '@twiga/forecaster';
-import {
-  fetchModelVersion,
-  isModelUri,
-  MlflowClient,
-  type ModelUri,
-  parseModelUri,
-  TrackingInvalidError,
-  type TrackingSettings,
-  trackingConfig,
-} from '@twiga/tracking';
+  CheckpointSource,
+  type CheckpointSourceOptions,
+  type ModelPin,
+  type RegistryVersion,
+} from './checkpoint-source.js';
 import { ModelNotLoadedError } from './errors.js';
 import { PredictPool } from './predict-pool/pool.js';
 
@@ -27,7 +16,7 @@ export interface ServedModel {
   readonly extras: Readonly<Record<string, Uint8Array>>;
   readonly loadedAt: Date;
   /** The registry version served, when `checkpointDir` is a `models:/` URI. */
-  readonly registry?: { readonly name: string; readonly alias?: string; readonly version: string };
+  readonly registry?: RegistryVersion;
   /** Worker threads holding copies of this model, for large requests (`workers` > 0). */
   readonly pool?: PredictPool;
 }
@@ -37,23 +26,8 @@ async function release(model: ServedModel): Promise<void> {
   await Promise.all([model.forecaster.close(), model.pool?.close()]);
 }
 
-/** Options of {@link ModelLoader}. */
-export interface ModelLoaderOptions {
-  /**
-   * Checkpoint directory (`TWIGA_MODEL_CHECKPOINT_DIR`), or a registered model, `models:/<name>@<alias>`
-   * (or `models:/<name>/<version>`): each load resolves the alias through MLflow's registry, downloads that
-   * version's checkpoint into the model cache (once) and loads it with its checksums verified.
-   */
-  checkpointDir: string;
-  /** MLflow settings for `models:/` sources. @default read once from the environment and `.env` */
-  settings?: TrackingSettings;
-  /** MLflow client for `models:/` sources. @default one made from `settings` */
-  mlflow?: MlflowClient;
-  /** Download cache for `models:/` sources. @default `TWIGA_MLFLOW_MODEL_CACHE_DIR`, else `<tmpdir>/twiga-model-cache` */
-  modelCacheDir?: string;
-  logger?: Logger;
-  /** ONNX Runtime intra-op threads of each loaded model (`TWIGA_SERVE_ONNX_THREADS`). @default 1 */
-  onnxThreads?: number;
+/** Options of {@link ModelLoader}: where checkpoints come from ({@link CheckpointSourceOptions}), and more. */
+export interface ModelLoaderOptions extends CheckpointSourceOptions {
   /** Worker threads started beside each loaded model for large requests (`TWIGA_SERVE_WORKERS`). @default 0 */
   workers?: number;
   /** Reloads every server process together when this one is one of several. @default this process alone */
@@ -83,13 +57,6 @@ export interface ReloadResult {
 export interface ReloadCoordinator {
   reload(): Promise<{ processes: number }>;
 }
-
-/**
- * Names one exact model: a checkpoint version of the directory, or a version of the registered model. A
- * process that loads "what the manifest names now" returns its pin, so other server processes can load
- * the very same model even if the manifest or alias moves meanwhile.
- */
-export type ModelPin = { readonly version: number } | { readonly registryVersion: string };
 
 /** The pin naming a served model: its registry version when it came from the registry, else its checkpoint version. */
 export function pinOf(model: ServedModel): ModelPin {
@@ -126,9 +93,7 @@ export class ModelLoader {
   private slot: Slot | undefined;
   private loading: Promise<Slot> | undefined;
   private reloading: Promise<ReloadResult> = Promise.resolve(undefined as unknown as ReloadResult);
-  private readonly store: CheckpointStore | undefined;
-  private readonly modelUri: ModelUri | undefined;
-  private mlflow: { client: MlflowClient; cacheDir: string } | undefined;
+  private readonly source: CheckpointSource;
   private readonly listeners = new Set<(event: LoaderEvent) => void>();
   private onnxObserver: ((rows: number, calls: number) => void) | undefined;
   /** The latest commit in this process (the answer of a coordinated reload). */
@@ -136,8 +101,7 @@ export class ModelLoader {
 
   constructor(private readonly options: ModelLoaderOptions) {
     // A bad models:/ URI is a configuration error: it fails here, at start, not on the first request.
-    this.modelUri = isModelUri(options.checkpointDir) ? parseModelUri(options.checkpointDir) : undefined;
-    this.store = this.modelUri === undefined ? new CheckpointStore(options.checkpointDir) : undefined;
+    this.source = new CheckpointSource(options);
   }
 
   /** The served model if one is loaded, without triggering a load. */
@@ -286,7 +250,7 @@ export class ModelLoader {
 
   private async loadSlot(pin?: ModelPin): Promise<Slot> {
     const started = performance.now();
-    const { checkpoint, registry } = await this.loadCheckpoint(pin);
+    const { checkpoint, registry } = await this.source.load(pin);
     const { forecaster, meta, fromFallback, extras } = checkpoint;
     forecaster.observeOnnx(this.onnxObserver);
     if (fromFallback)
@@ -334,75 +298,5 @@ export class ModelLoader {
       );
       return undefined;
     }
-  }
-
-  /** The checkpoint to serve: from the directory, or from the registry through the download cache. */
-  private async loadCheckpoint(pin?: ModelPin): Promise<{
-    checkpoint: LoadedCheckpoint;
-    registry?: ServedModel['registry'];
-  }> {
-    const loadOptions =
-      this.options.onnxThreads === undefined ? {} : { onnxThreads: this.options.onnxThreads };
-    if (this.store) {
-      const version = pin !== undefined && 'version' in pin ? { version: pin.version } : {};
-      return { checkpoint: await this.store.load({ ...loadOptions, ...version }) };
-    }
-    // A pinned registry version is fetched by number, not through the alias (which may have moved since).
-    const uri: ModelUri =
-      pin !== undefined && 'registryVersion' in pin
-        ? { name: this.modelUri!.name, version: pin.registryVersion }
-        : this.modelUri!;
-    const { client, cacheDir } = this.registryClient();
-    let fetched = await fetchModelVersion(client, uri, { cacheDir });
-    let checkpoint: LoadedCheckpoint;
-    try {
-      checkpoint = await new CheckpointStore(fetched.dir).load(loadOptions);
-    } catch (err) {
-      // A cached copy that fails its checksums (disk trouble, a killed copy) is downloaded once more.
-      if (!(err instanceof CheckpointCorruptError) || fetched.downloaded) throw err;
-      this.options.logger?.warn(
-        { dir: fetched.dir, code: err.code },
-        'cached model version is corrupt: downloading it again',
-      );
-      fetched = await fetchModelVersion(client, uri, { cacheDir, refresh: true });
-      checkpoint = await new CheckpointStore(fetched.dir).load(loadOptions);
-    }
-    // A pinned load keeps the alias it serves under.
-    const alias = fetched.alias ?? this.modelUri!.alias;
-    const registry = {
-      name: fetched.name,
-      version: fetched.version,
-      ...(alias === undefined ? {} : { alias }),
-    };
-    if (fetched.downloaded)
-      this.options.logger?.info({ ...registry, dir: fetched.dir }, 'model version downloaded');
-    return { checkpoint, registry };
-  }
-
-  private registryClient(): { client: MlflowClient; cacheDir: string } {
-    if (this.mlflow) return this.mlflow;
-    if (this.options.mlflow && this.options.modelCacheDir !== undefined) {
-      this.mlflow = { client: this.options.mlflow, cacheDir: this.options.modelCacheDir };
-      return this.mlflow;
-    }
-    const cfg = trackingConfig(this.options.settings ?? loadSettings());
-    const cacheDir = this.options.modelCacheDir ?? cfg.modelCacheDir;
-    if (this.options.mlflow) {
-      this.mlflow = { client: this.options.mlflow, cacheDir };
-      return this.mlflow;
-    }
-    if (cfg.trackingUri === undefined)
-      throw new TrackingInvalidError(
-        `${this.options.checkpointDir} needs an MLflow server: set TWIGA_MLFLOW_TRACKING_URI (or MLFLOW_TRACKING_URI)`,
-      );
-    const client = new MlflowClient({
-      trackingUri: cfg.trackingUri,
-      auth: cfg.auth,
-      timeoutMs: cfg.timeoutMs,
-      retry: { maxTries: cfg.maxTries },
-      logger: this.options.logger,
-    });
-    this.mlflow = { client, cacheDir };
-    return this.mlflow;
   }
 }
